@@ -1,0 +1,12 @@
+export * from './domain/blob-key';
+export * from './domain/bucket';
+export * from './domain/bucket-name';
+export * from './domain/caller';
+export * from './domain/file-size';
+export * from './domain/mime-type';
+export * from './domain/object-key';
+export * from './domain/stored-object';
+export * from './errors';
+export type * from './ports/blob-store';
+export type * from './ports/metadata-store';
+export type * from './ports/token-service';
