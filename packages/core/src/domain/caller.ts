@@ -42,7 +42,9 @@ export const systemScope = (operation: string, request?: RequestInfo): Scope => 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Owner columns of what a caller creates: `owner` takes a uuid `sub`, `owner_id` any `sub`. */
-export function ownerOf(caller: Caller): { owner: string | null; ownerId: string | null } {
-  const sub = typeof caller.claims.sub === 'string' && caller.claims.sub !== '' ? caller.claims.sub : null;
-  return { owner: sub && UUID.test(sub) ? sub : null, ownerId: sub };
+export function ownerFromSub(sub: unknown): { owner: string | null; ownerId: string | null } {
+  const id = typeof sub === 'string' && sub !== '' ? sub : null;
+  return { owner: id && UUID.test(id) ? id : null, ownerId: id };
 }
+
+export const ownerOf = (caller: Caller) => ownerFromSub(caller.claims.sub);
