@@ -1,0 +1,156 @@
+import type { Readable } from 'node:stream';
+import {
+  type BlobHead,
+  type BlobInfo,
+  type BlobStore,
+  type ByteRange,
+  type CompletedPart,
+  errors,
+  isStorageError,
+} from '@stowage/core';
+import { assertBlobKey } from './assert-blob-key';
+import { type S3BlobStoreConfig, type S3BlobStoreOptions, s3BlobStoreConfig } from './config';
+import { multipartEtag } from './multipart-etag';
+import { putStream } from './put-stream';
+import { createS3Client, type S3Client } from './s3-client';
+import { toStorageError } from './s3-error';
+
+const MAX_PART_NUMBER = 10_000;
+
+/**
+ * Blobs as objects of one bucket on any S3-compatible server, keys used as given. Uploads of unknown
+ * length stream through multipart uploads with one part in memory; copies are server-side (S3 copies at
+ * most 5 GiB in one request, so larger blobs cannot be copied); deletes are batched.
+ */
+export class S3BlobStore implements BlobStore {
+  private readonly config: S3BlobStoreConfig;
+  private readonly client: S3Client;
+
+  constructor(options: S3BlobStoreOptions) {
+    this.config = s3BlobStoreConfig.parse(options);
+    this.client = createS3Client(this.config);
+  }
+
+  async put(key: string, body: Readable): Promise<BlobInfo> {
+    const target = { client: this.client, bucket: this.config.bucket, key: assertBlobKey(key) };
+    return putStream({ ...target, partSize: this.config.partSize, translate: this.translate }, body);
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    assertBlobKey(key);
+    const { bucket } = this.config;
+    return this.s3(
+      range === undefined
+        ? this.client.getObject(bucket, key)
+        : this.client.getPartialObject(bucket, key, range.start, range.end - range.start + 1),
+    );
+  }
+
+  async head(key: string): Promise<BlobHead | undefined> {
+    try {
+      const stat = await this.s3(this.client.statObject(this.config.bucket, assertBlobKey(key)));
+      return { size: stat.size, etag: stat.etag, lastModified: stat.lastModified };
+    } catch (error) {
+      if (!isStorageError(error, 'NoSuchKey')) throw error;
+      await this.assertBucketExists();
+      return undefined;
+    }
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const results = await this.s3(this.client.removeObjects(this.config.bucket, keys.map(assertBlobKey)));
+    const failure = results.find((result) => result?.Error && result.Error.Code !== 'NoSuchKey')?.Error;
+    if (failure) throw this.translate({ code: failure.Code, message: `${failure.Key}: ${failure.Message}` });
+  }
+
+  async copy(sourceKey: string, destinationKey: string): Promise<BlobInfo> {
+    const source = await this.head(sourceKey);
+    if (!source) throw errors.noSuchKey();
+    const { bucket } = this.config;
+    const copied = await this.s3(
+      this.client.copyObject(bucket, assertBlobKey(destinationKey), `${bucket}/${sourceKey}`),
+    );
+    // The three-argument form is CopyObject's V1 call, whose result carries the new ETag.
+    return { size: source.size, etag: 'etag' in copied ? unquote(copied.etag) : source.etag };
+  }
+
+  async createMultipartUpload(key: string): Promise<string> {
+    return this.s3(this.client.initiateNewMultipartUpload(this.config.bucket, assertBlobKey(key), {}));
+  }
+
+  /** Parts are buffered whole (S3 wants each part's length up front), so memory grows with the part size. */
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<BlobInfo> {
+    assertBlobKey(key);
+    assertPartNumber(partNumber);
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const part = Buffer.concat(chunks);
+    const { etag } = await this.s3(
+      this.client.uploadPart(
+        { bucketName: this.config.bucket, objectName: key, uploadID: uploadId, partNumber, headers: {} },
+        part,
+      ),
+    );
+    return { size: part.length, etag: unquote(etag) };
+  }
+
+  /**
+   * Checks every named part against ListParts before asking S3 to assemble them: a part that was never
+   * uploaded is refused here, the same way on every server (s3rver, for one, crashes on it).
+   */
+  async completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: readonly CompletedPart[],
+  ): Promise<BlobInfo> {
+    assertBlobKey(key);
+    if (parts.length === 0) throw errors.invalidRequest('A multipart upload needs at least one part');
+    const { bucket } = this.config;
+    const uploaded = new Map(
+      (await this.s3(this.client.listParts(bucket, key, uploadId))).map((part) => [part.part, part]),
+    );
+    let size = 0;
+    for (const { partNumber, etag } of parts) {
+      const stored = uploaded.get(partNumber);
+      if (!stored || unquote(stored.etag) !== unquote(etag)) {
+        throw errors.invalidRequest(`Part ${partNumber} was never uploaded to this multipart upload`);
+      }
+      size += stored.size;
+    }
+    const etags = parts.map(({ partNumber, etag }) => ({ part: partNumber, etag: unquote(etag) }));
+    await this.s3(this.client.completeMultipartUpload(bucket, key, uploadId, etags));
+    return { size, etag: multipartEtag(etags.map(({ etag }) => etag)) };
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.s3(this.client.abortMultipartUpload(this.config.bucket, assertBlobKey(key), uploadId));
+    } catch (error) {
+      if (!isStorageError(error, 'NoSuchUpload')) throw error;
+    }
+  }
+
+  /** A HEAD answers 404 alike for a missing object and a missing bucket; only the latter is an outage. */
+  private async assertBucketExists(): Promise<void> {
+    const exists = await this.s3(this.client.bucketExists(this.config.bucket));
+    if (!exists) throw this.translate({ code: 'NoSuchBucket' });
+  }
+
+  private readonly translate = (error: unknown): Error =>
+    toStorageError(error, { endpoint: this.config.endpoint, bucket: this.config.bucket });
+
+  private s3<T>(call: Promise<T>): Promise<T> {
+    return call.catch((error: unknown) => {
+      throw this.translate(error);
+    });
+  }
+}
+
+const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
+
+function assertPartNumber(partNumber: number): void {
+  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
+    throw errors.invalidRequest(`Part numbers go from 1 to ${MAX_PART_NUMBER}, not ${partNumber}`);
+  }
+}
