@@ -1,0 +1,3 @@
+export { createStorageApp, type RequestLogEntry, type StorageAppOptions } from './create-storage-app';
+export { type ErrorEnvelope, errorResponse } from './error-response';
+export { JoseTokenService, type JoseTokenServiceOptions } from './jose-token-service';

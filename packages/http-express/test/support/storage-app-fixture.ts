@@ -1,0 +1,32 @@
+import type { StorageContext } from '@stowage/core';
+import { SignJWT } from 'jose';
+import supertest from 'supertest';
+import { createStorageApp, JoseTokenService } from '../../src';
+import { MemoryBlobStore } from './memory-blob-store';
+import { MemoryMetadataStore } from './memory-metadata-store';
+
+export const JWT_SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
+
+/** A caller's JWT signed with the test secret; `exp` in seconds from now. */
+export async function jwtFor(claims: Record<string, unknown>, expiresIn = 3600): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + expiresIn)
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+/** The app over fresh stores, with service_role and authenticated bearer headers ready. */
+export async function storageAppFixture(settings: Partial<StorageContext['settings']> = {}) {
+  const context: StorageContext = {
+    metadata: new MemoryMetadataStore(),
+    blobs: new MemoryBlobStore(),
+    tokens: new JoseTokenService({ jwtSecret: JWT_SECRET }),
+    settings: { tenantId: 'stub', uploadFileSizeLimit: null, signedUploadExpiresIn: 7200, ...settings },
+  };
+  const app = createStorageApp({ context });
+  const service = `Bearer ${await jwtFor({ role: 'service_role' })}`;
+  const user = `Bearer ${await jwtFor({ role: 'authenticated', sub: '8f1b8a52-4a2b-4c71-9d2e-0b1c2d3e4f50' })}`;
+  return { app, context, request: supertest(app), service, user };
+}
