@@ -1,0 +1,63 @@
+import { isStorageError } from '@stowage/core';
+import { SignJWT } from 'jose';
+import { JoseTokenService } from '../src';
+
+const SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
+const tokens = new JoseTokenService({ jwtSecret: SECRET });
+
+const sign = (claims: Record<string, unknown>, alg = 'HS256') =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg })
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(SECRET));
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (isStorageError(error) ? error.code : 'unexpected'),
+  );
+
+describe('JoseTokenService', () => {
+  it('turns a JWT into a caller with its claims and raw token', async () => {
+    const jwt = await sign({ role: 'authenticated', sub: 'user-1' });
+    expect(await tokens.verifyCaller(jwt)).toEqual({
+      role: 'authenticated',
+      claims: expect.objectContaining({ role: 'authenticated', sub: 'user-1' }),
+      token: jwt,
+    });
+  });
+
+  it('refuses algorithms outside the allow-list', async () => {
+    expect(await codeOf(tokens.verifyCaller(await sign({ role: 'anon' }, 'HS384')))).toBe('AccessDenied');
+    const hs384 = new JoseTokenService({ jwtSecret: SECRET, jwtAlgorithms: ['HS384'] });
+    expect((await hs384.verifyCaller(await sign({ role: 'anon' }, 'HS384'))).role).toBe('anon');
+  });
+
+  it('refuses a token without a known role', async () => {
+    expect(await codeOf(tokens.verifyCaller(await sign({ sub: 'x' })))).toBe('AccessDenied');
+    expect(await codeOf(tokens.verifyCaller(await sign({ role: 'supabase_admin' })))).toBe('AccessDenied');
+  });
+
+  it('round-trips signed-URL claims within their scope only', async () => {
+    const token = await tokens.signUrlToken({ url: 'b/k', scope: 'upload', upsert: true, owner: 'u' }, 60);
+    expect(await tokens.verifyUrlToken(token, 'upload')).toEqual({
+      url: 'b/k',
+      scope: 'upload',
+      upsert: true,
+      owner: 'u',
+    });
+    expect(await codeOf(tokens.verifyUrlToken(token, 'download'))).toBe('InvalidSignature');
+  });
+
+  it('refuses a tampered or expired signed-URL token', async () => {
+    const token = await tokens.signUrlToken({ url: 'b/k', scope: 'download' }, 60);
+    const [header, , signature] = token.split('.');
+    const forged = `${header}.${Buffer.from('{"url":"b/other","scope":"download"}').toString('base64url')}.${signature}`;
+    expect(await codeOf(tokens.verifyUrlToken(forged, 'download'))).toBe('InvalidSignature');
+    const expired = await new SignJWT({ url: 'b/k', scope: 'download' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 5)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await codeOf(tokens.verifyUrlToken(expired, 'download'))).toBe('ExpiredToken');
+  });
+});
