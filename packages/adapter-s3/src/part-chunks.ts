@@ -1,9 +1,11 @@
 import type { Readable } from 'node:stream';
 
 /**
- * Cuts a stream into buffers of exactly `partSize` bytes (the last one shorter, and one empty buffer for
- * an empty stream). A part is allocated only once the previous one has been handed over, so at most one
- * part is held here at a time. Errors of the stream are thrown.
+ * Cuts a stream into parts of exactly `partSize` bytes (the last one shorter, and one empty part for an
+ * empty stream). Every part is a view of one buffer, refilled for the next part: a part is valid only
+ * until the loop asks for the next one, and memory stays at one part whatever the stream's length (a
+ * fresh buffer per part would leave garbage that the garbage collector frees late). Errors of the stream
+ * are thrown.
  */
 export async function* partChunks(body: Readable, partSize: number): AsyncGenerator<Buffer> {
   let part: Buffer | undefined;
@@ -20,7 +22,6 @@ export async function* partChunks(body: Readable, partSize: number): AsyncGenera
       if (filled === partSize) {
         yield part;
         yielded = true;
-        part = undefined;
         filled = 0;
       }
     }
