@@ -1,4 +1,4 @@
-import type { StorageContext } from '@stowage/core';
+import { errors, type StorageContext } from '@stowage/core';
 import express from 'express';
 import { errorHandler } from './error-response';
 import { bucketRoutes } from './routes/bucket-routes';
@@ -57,6 +57,9 @@ export function createStorageApp(options: StorageAppOptions): express.Express {
   app.use(listRoutes(context));
   app.use(downloadRoutes(context));
   app.use(objectRoutes(context));
+  app.use((req) => {
+    throw errors.invalidRequest(`Route ${req.method}:${req.path} not found`);
+  });
   app.use(errorHandler);
   return app;
 }

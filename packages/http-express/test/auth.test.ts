@@ -64,3 +64,12 @@ describe('auth', () => {
     expect((await request.get('/version')).status).toBe(200);
   });
 });
+
+describe('unknown routes', () => {
+  it('answer in the JSON envelope', async () => {
+    const { request } = await storageAppFixture();
+    const res = await request.get('/nowhere');
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.body).toMatchObject({ statusCode: '400', code: 'InvalidRequest' });
+  });
+});
