@@ -72,4 +72,20 @@ describe('upload', () => {
       server.close();
     }
   });
+
+  it('answers 413-in-body to a large raw or multipart body over the bucket limit', async () => {
+    const { request, service } = await storageAppFixture();
+    await request.post('/bucket').set('authorization', service).send({ name: 'docs', file_size_limit: 10 });
+    const raw = await request
+      .post('/object/docs/raw.bin')
+      .set('authorization', service)
+      .type('application/octet-stream')
+      .send(Buffer.alloc(20e6));
+    expect(raw.body).toMatchObject({ statusCode: '413', code: 'EntityTooLarge' });
+    const form = await request
+      .post('/object/docs/form.bin')
+      .set('authorization', service)
+      .attach('', Buffer.alloc(20e6), { filename: 'form.bin', contentType: 'application/octet-stream' });
+    expect(form.body).toMatchObject({ statusCode: '413', code: 'EntityTooLarge' });
+  });
 });
