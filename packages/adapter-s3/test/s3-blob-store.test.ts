@@ -1,3 +1,5 @@
+import { blobKey } from '@stowage/core';
+import { Client } from 'minio';
 import { S3BlobStore } from '../src';
 import { bodyOf, bytes, md5Of, readAll } from './support/bytes';
 import { type S3rverProcess, startS3rver } from './support/s3rver-process';
@@ -14,10 +16,29 @@ afterAll(() => s3rver.stop());
 const rejectsWith = (code: string) => expect.objectContaining({ code, name: code });
 
 describe('keys', () => {
+  /** Another S3 client on the same bucket, as the reference server (or any tool) would write and read it. */
+  const otherClient = () => {
+    const { hostname, port } = new URL(s3rver.endpoint);
+    const credentials = { accessKey: 'S3RVER', secretKey: 'S3RVER', region: 'us-east-1' };
+    return new Client({
+      endPoint: hostname,
+      port: Number(port),
+      useSSL: false,
+      pathStyle: true,
+      ...credentials,
+    });
+  };
+
   it('keeps a key as given inside the bucket, UTF-8 and all', async () => {
     const key = 'stub/avatars/über/灯泡 & co+%.jpeg/v1';
     await store.put(key, bodyOf(Buffer.from('hi')));
-    expect((await readAll(await store.get(key))).toString()).toBe('hi');
+    expect((await readAll(await otherClient().getObject(s3rver.bucket, key))).toString()).toBe('hi');
+  });
+
+  it('serves a blob written under the reference layout <tenant>/<bucket>/<key>/<version>', async () => {
+    const key = blobKey({ tenantId: 'stub', bucketId: 'avatars', key: 'folder/cat.png', version: 'a1b2' });
+    await otherClient().putObject(s3rver.bucket, 'stub/avatars/folder/cat.png/a1b2', Buffer.from('meow'));
+    expect((await readAll(await store.get(key))).toString()).toBe('meow');
   });
 
   it.each(['', 'a//b', '/a', 'a/', 'a/../b', 'a/./b', 'a\0b'])('refuses the key %j', async (key) => {
