@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { type FileHandle, mkdir, open, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { errors, StorageError } from '@stowage/core';
+import { TEMP_DIR } from './blob-path';
+import { sidecarOf, sidecarPath } from './etag-sidecar';
+import { hasErrno } from './has-errno';
+
+/** How often a rename is retried when a concurrent delete prunes its directory away meanwhile. */
+const MOVE_ATTEMPTS = 8;
+/** Errors of a key whose file would be a directory, or whose directory is a file, of another key. */
+const COLLISIONS = ['EEXIST', 'ENOTDIR', 'EISDIR', 'ENOTEMPTY'];
+/** Errors of a file that is not there, also because a directory on its way is a file. */
+const MISSING = ['ENOENT', 'ENOTDIR'];
+
+/**
+ * The files under a root and the steps that keep them consistent: blobs are streamed into a temporary
+ * file in the same file system, synced, then renamed into place, so a reader sees the old blob or the
+ * whole new one, never a part; directories emptied by a delete are pruned up to the root.
+ */
+export class BlobTree {
+  private readonly tempDir: string;
+
+  constructor(readonly root: string) {
+    this.tempDir = join(root, TEMP_DIR);
+  }
+
+  /** Streams `source` into a fresh temporary file synced to disk; leaves nothing behind when it fails. */
+  async writeTemp(source: AsyncIterable<Buffer>): Promise<string> {
+    await mkdir(this.tempDir, { recursive: true });
+    const temp = join(this.tempDir, randomUUID());
+    try {
+      await pipeline(source, createWriteStream(temp, { flags: 'wx', flush: true }));
+      return temp;
+    } catch (error) {
+      await unlinkIfPresent(temp);
+      throw error;
+    }
+  }
+
+  /**
+   * Makes the temporary file `temp` the blob at `file`, with its etag beside it. Refuses with InvalidKey a
+   * file that would collide with a directory of another key.
+   */
+  async commit(key: string, file: string, temp: string, etag: string): Promise<void> {
+    const sidecarTemp = join(this.tempDir, randomUUID());
+    try {
+      await writeFile(sidecarTemp, sidecarOf(await stat(temp, { bigint: true }), etag), { flag: 'wx' });
+      await moveInto(sidecarTemp, sidecarPath(file));
+      await moveInto(temp, file);
+      await syncDir(dirname(file));
+    } catch (error) {
+      // A sidecar left without its blob would only be ignored; removing it keeps the tree clean.
+      await Promise.all([temp, sidecarTemp, sidecarPath(file)].map(unlinkIfPresent));
+      if (hasErrno(error, ...COLLISIONS)) {
+        throw new StorageError('InvalidKey', `Key ${key} collides with a folder of another key`);
+      }
+      throw error;
+    }
+  }
+
+  /** Opens a blob for reading; rejects with NoSuchKey when there is no such file. */
+  async open(file: string): Promise<FileHandle> {
+    let handle: FileHandle;
+    try {
+      handle = await open(file, 'r');
+    } catch (error) {
+      throw hasErrno(error, ...MISSING) ? errors.noSuchKey() : error;
+    }
+    if ((await handle.stat()).isFile()) return handle;
+    await handle.close();
+    throw errors.noSuchKey();
+  }
+
+  /** Removes a blob and its etag if they exist, then the directories this left empty. */
+  async remove(file: string): Promise<void> {
+    await unlinkIfPresent(sidecarPath(file));
+    await unlinkIfPresent(file);
+    await this.prune(dirname(file));
+  }
+
+  /** Removes `dir` and its parents while they are empty, stopping below the root. */
+  async prune(dir: string): Promise<void> {
+    for (let current = dir; current.startsWith(this.root + sep); current = dirname(current)) {
+      try {
+        await rmdir(current);
+      } catch {
+        return;
+      }
+    }
+  }
+}
+
+/** Renames `from` to `to`, creating `to`'s directory first, again if a concurrent prune removes it. */
+async function moveInto(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(dirname(to), { recursive: true });
+      await rename(from, to);
+      return;
+    } catch (error) {
+      if (!hasErrno(error, 'ENOENT') || attempt === MOVE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Makes a rename into `dir` durable. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Unlinks a file; a missing one, or a directory where a file was expected, is not an error. */
+export async function unlinkIfPresent(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (error) {
+    if (!hasErrno(error, ...MISSING, 'EISDIR', 'EPERM')) throw error;
+  }
+}

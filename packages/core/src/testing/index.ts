@@ -1,0 +1,3 @@
+export * from './blob-store-contract';
+export * from './blob-store-contract-fixtures';
+export * from './memory-blob-store';
