@@ -1,13 +1,13 @@
 import { once } from 'node:events';
+import { readdir } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MemoryBlobStore } from './support/memory-blob-store';
 import { storageAppFixture } from './support/storage-app-fixture';
 
 describe('upload', () => {
   it('stores nothing when the client aborts mid-body', async () => {
-    const { app, request, service, context } = await storageAppFixture();
+    const { app, request, service, blobRoot } = await storageAppFixture();
     await request.post('/bucket').set('authorization', service).send({ name: 'docs' });
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -31,7 +31,8 @@ describe('upload', () => {
         const info = await request.get('/object/info/docs/aborted.bin').set('authorization', service);
         expect(info.body.code).toBe('NoSuchKey');
       }
-      expect((context.blobs as MemoryBlobStore).blobs.size).toBe(0);
+      const entries = await readdir(blobRoot, { recursive: true, withFileTypes: true });
+      expect(entries.filter((entry) => entry.isFile()).map((entry) => entry.name)).toEqual([]);
     } finally {
       server.close();
     }

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { storageAppFixture } from './support/storage-app-fixture';
 
 async function withBucket(body: Record<string, unknown> = {}, settings = {}) {
@@ -88,7 +89,7 @@ describe('upload', () => {
   });
 
   it('refuses a body over the bucket limit with 413 in the body, leaving nothing behind', async () => {
-    const { request, service, context } = await withBucket({ file_size_limit: 10 });
+    const { request, service, blobRoot } = await withBucket({ file_size_limit: 10 });
     const res = await request
       .post('/object/docs/big.bin')
       .set('authorization', service)
@@ -98,7 +99,8 @@ describe('upload', () => {
     expect(res.body).toMatchObject({ statusCode: '413', error: 'Payload too large', code: 'EntityTooLarge' });
     const info = await request.get('/object/info/docs/big.bin').set('authorization', service);
     expect(info.body.code).toBe('NoSuchKey');
-    expect(context.blobs).toBeDefined();
+    const files = await readdir(blobRoot, { recursive: true, withFileTypes: true });
+    expect(files.filter((entry) => entry.isFile())).toEqual([]);
   });
 
   it('refuses invalid keys', async () => {

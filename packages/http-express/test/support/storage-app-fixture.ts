@@ -1,9 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsBlobStore } from '@stowage/adapter-fs';
 import type { StorageContext } from '@stowage/core';
 import { SignJWT } from 'jose';
 import supertest from 'supertest';
 import { createStorageApp, JoseTokenService } from '../../src';
-import { MemoryBlobStore } from './memory-blob-store';
 import { MemoryMetadataStore } from './memory-metadata-store';
+
+const blobRoots: string[] = [];
+afterAll(() => {
+  for (const root of blobRoots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
 
 export const JWT_SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
 
@@ -17,16 +25,21 @@ export async function jwtFor(claims: Record<string, unknown>, expiresIn = 3600):
     .sign(new TextEncoder().encode(JWT_SECRET));
 }
 
-/** The app over fresh stores, with service_role and authenticated bearer headers ready. */
+/**
+ * The app over a fresh file blob store in a temporary directory (`blobRoot`) and fresh metadata, with
+ * service_role and authenticated bearer headers ready.
+ */
 export async function storageAppFixture(settings: Partial<StorageContext['settings']> = {}) {
+  const blobRoot = mkdtempSync(join(tmpdir(), 'stowage-http-'));
+  blobRoots.push(blobRoot);
   const context: StorageContext = {
     metadata: new MemoryMetadataStore(),
-    blobs: new MemoryBlobStore(),
+    blobs: new FsBlobStore({ root: blobRoot }),
     tokens: new JoseTokenService({ jwtSecret: JWT_SECRET }),
     settings: { tenantId: 'stub', uploadFileSizeLimit: null, signedUploadExpiresIn: 7200, ...settings },
   };
   const app = createStorageApp({ context });
   const service = `Bearer ${await jwtFor({ role: 'service_role' })}`;
   const user = `Bearer ${await jwtFor({ role: 'authenticated', sub: '8f1b8a52-4a2b-4c71-9d2e-0b1c2d3e4f50' })}`;
-  return { app, context, request: supertest(app), service, user };
+  return { app, context, blobRoot, request: supertest(app), service, user };
 }
