@@ -83,6 +83,8 @@ export function sendError(res: Response, error: unknown): void {
     return;
   }
   const { httpStatus, body } = errorResponse(error);
+  // An upload refused mid-body is never read to its end: close the connection rather than leave it stuck.
+  if (!res.req.complete) res.set('connection', 'close');
   res.status(httpStatus).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 

@@ -74,7 +74,7 @@ describe('upload', () => {
     }
   });
 
-  it('answers 413-in-body to a large raw or multipart body over the bucket limit', async () => {
+  it('answers 413-in-body to a large raw or multipart body over the bucket limit, closing the connection', async () => {
     const { request, service } = await storageAppFixture();
     await request.post('/bucket').set('authorization', service).send({ name: 'docs', file_size_limit: 10 });
     const raw = await request
@@ -83,10 +83,12 @@ describe('upload', () => {
       .type('application/octet-stream')
       .send(Buffer.alloc(20e6));
     expect(raw.body).toMatchObject({ statusCode: '413', code: 'EntityTooLarge' });
+    expect(raw.headers.connection).toBe('close');
     const form = await request
       .post('/object/docs/form.bin')
       .set('authorization', service)
       .attach('', Buffer.alloc(20e6), { filename: 'form.bin', contentType: 'application/octet-stream' });
     expect(form.body).toMatchObject({ statusCode: '413', code: 'EntityTooLarge' });
+    expect(form.headers.connection).toBe('close');
   });
 });
