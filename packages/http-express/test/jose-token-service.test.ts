@@ -1,5 +1,8 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { isStorageError } from '@stowage/core';
-import { SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { JoseTokenService } from '../src';
 
 const SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
@@ -59,5 +62,31 @@ describe('JoseTokenService', () => {
       .setExpirationTime(Math.floor(Date.now() / 1000) - 5)
       .sign(new TextEncoder().encode(SECRET));
     expect(await codeOf(tokens.verifyUrlToken(expired, 'download'))).toBe('ExpiredToken');
+  });
+
+  it('verifies RS256 tokens against a JWKS alongside HS256 ones', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const jwks = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    }).listen(0, '127.0.0.1');
+    await once(jwks, 'listening');
+    try {
+      const service = new JoseTokenService({
+        jwtSecret: SECRET,
+        jwtAlgorithms: ['HS256', 'RS256'],
+        jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
+      });
+      const rs = await new SignJWT({ role: 'authenticated', sub: 'rs-user' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setExpirationTime('1h')
+        .sign(privateKey);
+      expect((await service.verifyCaller(rs)).claims.sub).toBe('rs-user');
+      expect((await service.verifyCaller(await sign({ role: 'anon' }))).role).toBe('anon');
+      expect(await codeOf(tokens.verifyCaller(rs))).toBe('AccessDenied');
+    } finally {
+      jwks.close();
+    }
   });
 });
