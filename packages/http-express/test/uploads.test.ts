@@ -127,4 +127,38 @@ describe('upload', () => {
       expect(down.text).toBe(key);
     }
   });
+
+  it('refuses x-metadata that is not base64 of a JSON object', async () => {
+    const { request, service } = await withBucket();
+    const res = await request
+      .post('/object/docs/a.txt')
+      .set('authorization', service)
+      .set('x-metadata', Buffer.from('[1,2]').toString('base64'))
+      .type('text/plain')
+      .send('a');
+    expect(res.body).toMatchObject({ statusCode: '400', code: 'InvalidRequest' });
+  });
+
+  it('refuses a multipart form without a file part', async () => {
+    const { request, service } = await withBucket();
+    const res = await request
+      .post('/object/docs/a.txt')
+      .set('authorization', service)
+      .field('cacheControl', '60');
+    expect(res.body).toMatchObject({
+      statusCode: '400',
+      code: 'InvalidRequest',
+      message: 'The form has no file',
+    });
+  });
+
+  it('creates with PUT when the object is absent', async () => {
+    const { request, service } = await withBucket();
+    const res = await request
+      .put('/object/docs/new.txt')
+      .set('authorization', service)
+      .type('text/plain')
+      .send('new');
+    expect(res.body).toEqual({ Key: 'docs/new.txt', Id: expect.any(String) });
+  });
 });
