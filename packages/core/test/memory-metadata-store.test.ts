@@ -1,0 +1,3 @@
+import { MemoryMetadataStore, metadataStoreContract } from '../src/testing';
+
+metadataStoreContract('MemoryMetadataStore', async () => ({ store: new MemoryMetadataStore() }));
