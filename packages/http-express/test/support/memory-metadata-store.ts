@@ -8,23 +8,28 @@ import {
   type MetadataStore,
   type MetadataTransaction,
   type NewObject,
+  type Scope,
   type StoredObject,
 } from '@stowage/core';
 
 /**
  * A metadata store in memory for route tests until the Postgres adapter lands: one transaction at a time,
- * rolled back by restoring a snapshot. It has no policies: every caller sees everything.
+ * rolled back by restoring a snapshot. It has no policies: every caller sees everything, and the scopes
+ * of its transactions are kept in `scopes` for tests to read.
  */
 export class MemoryMetadataStore implements MetadataStore {
+  readonly scopes: Scope[] = [];
   private buckets = new Map<string, Bucket>();
   private objects = new Map<string, StoredObject>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  transaction<T>(_scope: unknown, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
+    this.scopes.push(scope);
     return this.serialize(work, false);
   }
 
-  dryRun<T>(_scope: unknown, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
+  dryRun<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
+    this.scopes.push(scope);
     return this.serialize(work, true);
   }
 
