@@ -74,6 +74,7 @@ describe.each(keys)('the key %s', (key) => {
     for (const url of [
       `/object/pics/${path}`,
       `/object/pics/${path}?`,
+      `/object/pics/${path}?cacheNonce=1700000000&versionId=v1`,
       // storage-js encodes the path with encodeURI, which is only correct for keys without ? and #.
       ...(/[?#]/.test(key) ? [] : [`/object/pics/${encodeURI(key)}`]),
       `/object/authenticated/pics/${path}`,
@@ -112,11 +113,15 @@ describe.each(keys)('the key %s', (key) => {
       .set('authorization', service)
       .send({ expiresIn: 60 });
     expect(signed.status).toBe(200);
-    for (const url of [signed.body.signedURL, encodeURI(signed.body.signedURL)]) {
+    const urls = [signed.body.signedURL, encodeURI(signed.body.signedURL)];
+    for (const url of urls) {
       const res = await request.get(url).buffer(true).parse(binary);
       expect({ url, status: res.status }).toEqual({ url, status: 200 });
       expect(res.body).toEqual(bytesOf(key));
     }
+    const named = await request.get(`${urls[1]}&download=${encodeURIComponent(lastSegment(key))}`);
+    const encodedName = /filename\*=UTF-8''(.*)$/.exec(named.headers['content-disposition'] ?? '')?.[1];
+    expect(decodeURIComponent(encodedName ?? '')).toBe(lastSegment(key));
     const many = await request
       .post('/object/sign/pics')
       .set('authorization', service)
