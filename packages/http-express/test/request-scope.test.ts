@@ -1,11 +1,9 @@
-import type { MemoryMetadataStore } from './support/memory-metadata-store';
 import { storageAppFixture } from './support/storage-app-fixture';
 
 describe('request scope', () => {
   it('runs the use case as the caller, naming the operation and the request', async () => {
-    const { request, service, user, context } = await storageAppFixture();
+    const { request, service, user, metadata: store } = await storageAppFixture();
     await request.post('/bucket').set('authorization', service).send({ name: 'docs' });
-    const store = context.metadata as MemoryMetadataStore;
     store.scopes.length = 0;
     await request
       .post('/object/docs/a%20b.txt')
@@ -28,10 +26,9 @@ describe('request scope', () => {
   });
 
   it('names a public download object.get', async () => {
-    const { request, service, context } = await storageAppFixture();
+    const { request, service, metadata: store } = await storageAppFixture();
     await request.post('/bucket').set('authorization', service).send({ name: 'docs', public: true });
     await request.post('/object/docs/a.txt').set('authorization', service).type('text/plain').send('x');
-    const store = context.metadata as MemoryMetadataStore;
     store.scopes.length = 0;
     await request.get('/object/public/docs/a.txt');
     expect(store.scopes.map((scope) => scope.operation)).toEqual(['object.get']);

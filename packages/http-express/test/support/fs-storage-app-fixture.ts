@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsBlobStore } from '@stowage/adapter-fs';
 import type { StorageContext } from '@stowage/core';
+import { MemoryMetadataStore } from '@stowage/core/testing';
 import supertest from 'supertest';
 import { createStorageApp, JoseTokenService } from '../../src';
-import { MemoryMetadataStore } from './memory-metadata-store';
 import { JWT_SECRET, jwtFor } from './storage-app-fixture';
 
 /** The app over the real filesystem blob store in a fresh temp dir; `cleanup` removes the dir. */

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsBlobStore } from '@stowage/adapter-fs';
 import type { StorageContext } from '@stowage/core';
+import { MemoryMetadataStore } from '@stowage/core/testing';
 import { SignJWT } from 'jose';
 import supertest from 'supertest';
 import { createStorageApp, JoseTokenService } from '../../src';
-import { MemoryMetadataStore } from './memory-metadata-store';
+import { ScopeRecordingStore } from './scope-recording-store';
 
 const blobRoots: string[] = [];
 afterAll(() => {
@@ -26,14 +27,15 @@ export async function jwtFor(claims: Record<string, unknown>, expiresIn = 3600):
 }
 
 /**
- * The app over a fresh file blob store in a temporary directory (`blobRoot`) and fresh metadata, with
- * service_role and authenticated bearer headers ready.
+ * The app over a fresh file blob store in a temporary directory (`blobRoot`) and the in-memory metadata
+ * store of core (recording scopes), with service_role and authenticated bearer headers ready.
  */
 export async function storageAppFixture(settings: Partial<StorageContext['settings']> = {}) {
   const blobRoot = mkdtempSync(join(tmpdir(), 'stowage-http-'));
   blobRoots.push(blobRoot);
+  const metadata = new ScopeRecordingStore(new MemoryMetadataStore());
   const context: StorageContext = {
-    metadata: new MemoryMetadataStore(),
+    metadata,
     blobs: new FsBlobStore({ root: blobRoot }),
     tokens: new JoseTokenService({ jwtSecret: JWT_SECRET }),
     settings: { tenantId: 'stub', uploadFileSizeLimit: null, signedUploadExpiresIn: 7200, ...settings },
@@ -41,5 +43,5 @@ export async function storageAppFixture(settings: Partial<StorageContext['settin
   const app = createStorageApp({ context });
   const service = `Bearer ${await jwtFor({ role: 'service_role' })}`;
   const user = `Bearer ${await jwtFor({ role: 'authenticated', sub: '8f1b8a52-4a2b-4c71-9d2e-0b1c2d3e4f50' })}`;
-  return { app, context, blobRoot, request: supertest(app), service, user };
+  return { app, context, metadata, blobRoot, request: supertest(app), service, user };
 }
