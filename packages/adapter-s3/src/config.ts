@@ -19,6 +19,11 @@ export const s3BlobStoreConfig = z.object({
   secretAccessKey: z.string().min(1),
   /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key`; most self-hosted servers need it. */
   forcePathStyle: z.boolean().default(true),
+  /**
+   * Longest key segment stored as given, in UTF-8 bytes; longer ones are shortened with a hash (see
+   * `s3ObjectKey`). 255 suits servers that keep objects as files (MinIO); on AWS S3 it can be 1024.
+   */
+  maxKeySegmentBytes: z.number().int().min(100).max(1024).default(255),
   /** Bytes buffered per part of a streamed upload: memory per upload in flight is about one part. */
   partSize: z
     .number()

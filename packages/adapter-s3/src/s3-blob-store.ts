@@ -8,17 +8,18 @@ import {
   errors,
   isStorageError,
 } from '@stowage/core';
-import { assertBlobKey } from './assert-blob-key';
 import { type S3BlobStoreConfig, type S3BlobStoreOptions, s3BlobStoreConfig } from './config';
 import { multipartEtag } from './multipart-etag';
 import { putStream } from './put-stream';
 import { createS3Client, type S3Client } from './s3-client';
 import { toStorageError } from './s3-error';
+import { s3ObjectKey } from './s3-object-key';
 
 const MAX_PART_NUMBER = 10_000;
 
 /**
- * Blobs as objects of one bucket on any S3-compatible server, keys used as given. Uploads of unknown
+ * Blobs as objects of one bucket on any S3-compatible server, keys used as given (see `s3ObjectKey`
+ * for the few that S3 servers cannot take). Uploads of unknown
  * length stream through multipart uploads with one part in memory; copies are server-side (S3 copies at
  * most 5 GiB in one request, so larger blobs cannot be copied); deletes are batched.
  */
@@ -32,23 +33,22 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(key: string, body: Readable): Promise<BlobInfo> {
-    const target = { client: this.client, bucket: this.config.bucket, key: assertBlobKey(key) };
+    const target = { client: this.client, bucket: this.config.bucket, key: this.objectKey(key) };
     return putStream({ ...target, partSize: this.config.partSize, translate: this.translate }, body);
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    assertBlobKey(key);
-    const { bucket } = this.config;
+    const [bucket, objectKey] = [this.config.bucket, this.objectKey(key)];
     return this.s3(
       range === undefined
-        ? this.client.getObject(bucket, key)
-        : this.client.getPartialObject(bucket, key, range.start, range.end - range.start + 1),
+        ? this.client.getObject(bucket, objectKey)
+        : this.client.getPartialObject(bucket, objectKey, range.start, range.end - range.start + 1),
     );
   }
 
   async head(key: string): Promise<BlobHead | undefined> {
     try {
-      const stat = await this.s3(this.client.statObject(this.config.bucket, assertBlobKey(key)));
+      const stat = await this.s3(this.client.statObject(this.config.bucket, this.objectKey(key)));
       return { size: stat.size, etag: stat.etag, lastModified: stat.lastModified };
     } catch (error) {
       if (!isStorageError(error, 'NoSuchKey')) throw error;
@@ -59,7 +59,12 @@ export class S3BlobStore implements BlobStore {
 
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    const results = await this.s3(this.client.removeObjects(this.config.bucket, keys.map(assertBlobKey)));
+    const results = await this.s3(
+      this.client.removeObjects(
+        this.config.bucket,
+        keys.map((key) => this.objectKey(key)),
+      ),
+    );
     const failure = results.find((result) => result?.Error && result.Error.Code !== 'NoSuchKey')?.Error;
     if (failure) throw this.translate({ code: failure.Code, message: `${failure.Key}: ${failure.Message}` });
   }
@@ -69,26 +74,36 @@ export class S3BlobStore implements BlobStore {
     if (!source) throw errors.noSuchKey();
     const { bucket } = this.config;
     const copied = await this.s3(
-      this.client.copyObject(bucket, assertBlobKey(destinationKey), `${bucket}/${sourceKey}`),
+      this.client.copyObject(
+        bucket,
+        this.objectKey(destinationKey),
+        `${bucket}/${this.objectKey(sourceKey)}`,
+      ),
     );
     // The three-argument form is CopyObject's V1 call, whose result carries the new ETag.
     return { size: source.size, etag: 'etag' in copied ? unquote(copied.etag) : source.etag };
   }
 
   async createMultipartUpload(key: string): Promise<string> {
-    return this.s3(this.client.initiateNewMultipartUpload(this.config.bucket, assertBlobKey(key), {}));
+    return this.s3(this.client.initiateNewMultipartUpload(this.config.bucket, this.objectKey(key), {}));
   }
 
   /** Parts are buffered whole (S3 wants each part's length up front), so memory grows with the part size. */
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<BlobInfo> {
-    assertBlobKey(key);
+    const objectKey = this.objectKey(key);
     assertPartNumber(partNumber);
     const chunks: Buffer[] = [];
     for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     const part = Buffer.concat(chunks);
     const { etag } = await this.s3(
       this.client.uploadPart(
-        { bucketName: this.config.bucket, objectName: key, uploadID: uploadId, partNumber, headers: {} },
+        {
+          bucketName: this.config.bucket,
+          objectName: objectKey,
+          uploadID: uploadId,
+          partNumber,
+          headers: {},
+        },
         part,
       ),
     );
@@ -104,11 +119,11 @@ export class S3BlobStore implements BlobStore {
     uploadId: string,
     parts: readonly CompletedPart[],
   ): Promise<BlobInfo> {
-    assertBlobKey(key);
+    const objectKey = this.objectKey(key);
     if (parts.length === 0) throw errors.invalidRequest('A multipart upload needs at least one part');
     const { bucket } = this.config;
     const uploaded = new Map(
-      (await this.s3(this.client.listParts(bucket, key, uploadId))).map((part) => [part.part, part]),
+      (await this.s3(this.client.listParts(bucket, objectKey, uploadId))).map((part) => [part.part, part]),
     );
     let size = 0;
     for (const { partNumber, etag } of parts) {
@@ -119,13 +134,13 @@ export class S3BlobStore implements BlobStore {
       size += stored.size;
     }
     const etags = parts.map(({ partNumber, etag }) => ({ part: partNumber, etag: unquote(etag) }));
-    await this.s3(this.client.completeMultipartUpload(bucket, key, uploadId, etags));
+    await this.s3(this.client.completeMultipartUpload(bucket, objectKey, uploadId, etags));
     return { size, etag: multipartEtag(etags.map(({ etag }) => etag)) };
   }
 
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
     try {
-      await this.s3(this.client.abortMultipartUpload(this.config.bucket, assertBlobKey(key), uploadId));
+      await this.s3(this.client.abortMultipartUpload(this.config.bucket, this.objectKey(key), uploadId));
     } catch (error) {
       if (!isStorageError(error, 'NoSuchUpload')) throw error;
     }
@@ -135,6 +150,10 @@ export class S3BlobStore implements BlobStore {
   private async assertBucketExists(): Promise<void> {
     const exists = await this.s3(this.client.bucketExists(this.config.bucket));
     if (!exists) throw this.translate({ code: 'NoSuchBucket' });
+  }
+
+  private objectKey(key: string): string {
+    return s3ObjectKey(key, this.config.maxKeySegmentBytes);
   }
 
   private readonly translate = (error: unknown): Error =>

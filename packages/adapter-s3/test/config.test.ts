@@ -8,11 +8,12 @@ const required = {
 };
 
 describe('s3BlobStoreConfig', () => {
-  it('fills in path-style addressing, an 8 MiB part size, a region and a timeout', () => {
+  it('fills in path-style addressing, 255-byte key segments, 8 MiB parts, a region and a timeout', () => {
     expect(s3BlobStoreConfig.parse(required)).toEqual({
       ...required,
       region: 'us-east-1',
       forcePathStyle: true,
+      maxKeySegmentBytes: 255,
       partSize: 8 * 1024 * 1024,
       requestTimeoutMs: 30_000,
     });

@@ -45,7 +45,7 @@ export function withMultipartCalls(directory: string, s3rver: RequestListener): 
     const url = new URL(request.url ?? '/', 'http://s3rver');
     const uploadId = url.searchParams.get('uploadId');
     const bucket = url.pathname.split('/')[1];
-    if (uploadId === null || bucket === undefined || !/^[0-9a-f]+$/.test(uploadId)) {
+    if (uploadId === null || bucket === undefined || !/^[\w-]+$/.test(uploadId)) {
       s3rver(request, response);
       return;
     }

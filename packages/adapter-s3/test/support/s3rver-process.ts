@@ -45,6 +45,8 @@ export async function startS3rver(): Promise<S3rverProcess> {
       endpoint,
       accessKeyId: 'S3RVER',
       secretAccessKey: 'S3RVER',
+      // s3rver keeps an object in files named after the key's last segment plus up to 22 bytes.
+      maxKeySegmentBytes: 233,
       ...overrides,
     }),
     unfinishedUploads: () => readdir(uploadsDirectory(directory, BUCKET)).catch(() => []),
