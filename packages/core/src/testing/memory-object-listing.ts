@@ -57,7 +57,7 @@ export function listDirectory(objects: Iterable<StoredObject>, query: ListObject
       : (a: StoredObject, b: StoredObject) => dateOf(a, column) - dateOf(b, column) || byName(a, b);
   const entries: ListEntry[] = [
     ...[...folders]
-      .sort((a, b) => direction * compareCodePoints(a, b))
+      .sort((a, b) => direction * compareCodePoints(`${a}/`, `${b}/`))
       .map((name) => ({ name, object: null })),
     ...files
       .sort((a, b) => direction * byColumn(a, b))
@@ -80,7 +80,7 @@ export function listPage(objects: Iterable<StoredObject>, query: ListObjectsV2Qu
   const compare = (a: Place, b: Place): number => {
     if (column === 'name') return direction * compareCodePoints(sortKey(a), sortKey(b));
     if (a.folder !== b.folder) return a.folder ? -1 : 1;
-    return direction * (a.at - b.at || compareCodePoints(a.key, b.key));
+    return direction * (a.at - b.at || compareCodePoints(sortKey(a), sortKey(b)));
   };
 
   const entries = new Map<string, Place & { object?: StoredObject }>();

@@ -36,8 +36,8 @@ export function listObjectsContract(fixture: StoreFixture): void {
       bucketId = await bucketWith(fixture, tree);
     });
 
-    it('lists the folders once, first, then the files directly under the root', async () => {
-      expect(await names(bucketId)).toEqual(['docs', 'docs-old', 'images', 'Zeta.txt', 'a.txt', 'b.txt']);
+    it('lists the folders once, first, in key order (as `name/`), then the files directly under the root', async () => {
+      expect(await names(bucketId)).toEqual(['docs-old', 'docs', 'images', 'Zeta.txt', 'a.txt', 'b.txt']);
     });
 
     it('gives files their row and folders none', async () => {
@@ -62,7 +62,7 @@ export function listObjectsContract(fixture: StoreFixture): void {
     });
 
     it('pages with limit and offset across folders and files', async () => {
-      expect(await names(bucketId, { limit: 2 })).toEqual(['docs', 'docs-old']);
+      expect(await names(bucketId, { limit: 2 })).toEqual(['docs-old', 'docs']);
       expect(await names(bucketId, { limit: 2, offset: 2 })).toEqual(['images', 'Zeta.txt']);
       expect(await names(bucketId, { limit: 2, offset: 5 })).toEqual(['b.txt']);
       expect(await names(bucketId, { offset: 6 })).toEqual([]);
@@ -71,8 +71,8 @@ export function listObjectsContract(fixture: StoreFixture): void {
     it('sorts folders and files by name in descending order', async () => {
       expect(await names(bucketId, { sortBy: { column: 'name', order: 'desc' } })).toEqual([
         'images',
-        'docs-old',
         'docs',
+        'docs-old',
         'b.txt',
         'a.txt',
         'Zeta.txt',
@@ -80,7 +80,7 @@ export function listObjectsContract(fixture: StoreFixture): void {
     });
 
     it('searches the names relative to the prefix, case-insensitively, from their start', async () => {
-      expect(await names(bucketId, { search: 'DO' })).toEqual(['docs', 'docs-old']);
+      expect(await names(bucketId, { search: 'DO' })).toEqual(['docs-old', 'docs']);
       expect(await names(bucketId, { search: 'z' })).toEqual(['Zeta.txt']);
       expect(await names(bucketId, { search: 'txt' })).toEqual([]);
       expect(await names(bucketId, { prefix: 'docs', search: '2' })).toEqual(['2024', '2025']);

@@ -1,0 +1,5 @@
+export * from './config';
+export type { MigrationSession } from './migration-session';
+export { migrate, readMigrations } from './migrator';
+export * from './postgres-metadata-store';
+export type { StorageDatabase } from './storage-database';

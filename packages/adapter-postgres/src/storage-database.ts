@@ -1,0 +1,43 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** JSON columns: objects when read, JSON text when written (both drivers parse and accept it). */
+type Json = ColumnType<Record<string, unknown> | null, string | null, string | null>;
+
+/** `bigint` reads as a string on `pg` and a number on PGlite. */
+type BigIntColumn = ColumnType<string | number | null, number | null, number | null>;
+
+type Timestamp = ColumnType<Date, never, never>;
+
+export interface BucketsTable {
+  id: string;
+  name: string;
+  owner: string | null;
+  owner_id: string | null;
+  public: ColumnType<boolean, boolean, boolean>;
+  file_size_limit: BigIntColumn;
+  allowed_mime_types: ColumnType<string[] | null, string[] | null, string[] | null>;
+  type: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ObjectsTable {
+  id: ColumnType<string, string, never>;
+  bucket_id: string;
+  name: string;
+  owner: string | null;
+  owner_id: string | null;
+  version: string | null;
+  metadata: Json;
+  user_metadata: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_accessed_at: ColumnType<Date, never, Date>;
+  path_tokens: ColumnType<string[], never, never>;
+}
+
+/** The tables of the `storage` schema that the metadata store reads and writes. */
+export interface StorageDatabase {
+  'storage.buckets': BucketsTable;
+  'storage.objects': ObjectsTable;
+}

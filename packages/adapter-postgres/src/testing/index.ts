@@ -1,0 +1,2 @@
+export * from './create-test-metadata-store';
+export * from './scratch-database';
