@@ -1,0 +1,72 @@
+import { parseFileSize } from '@stowage/core';
+import { z } from 'zod';
+
+const DEVELOPMENT_SECRET = 'stowage-development-secret-change-me-0123456789';
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const size = z.string().transform((value, ctx) => {
+  try {
+    return parseFileSize(/^\d+$/.test(value) ? Number(value) : value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `not a size: ${value}` });
+    return z.NEVER;
+  }
+});
+
+/** The environment, under the reference server's names so Stowage can replace it in place. */
+const environment = z.object({
+  SERVER_HOST: z.string().default('0.0.0.0'),
+  SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(5000),
+  STOWAGE_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  DB_INSTALL_ROLES: flag.default(true),
+  AUTH_JWT_SECRET: z.string().min(32, 'AUTH_JWT_SECRET must be at least 32 characters').optional(),
+  AUTH_JWT_ALGORITHM: z.string().default('HS256'),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  ANON_KEY: z.string().optional(),
+  SERVICE_KEY: z.string().optional(),
+  STORAGE_BACKEND: z.enum(['file', 's3']).default('file'),
+  FILE_STORAGE_BACKEND_PATH: z.string().optional(),
+  STORAGE_S3_BUCKET: z.string().optional(),
+  STORAGE_S3_ENDPOINT: z.string().url().optional(),
+  STORAGE_S3_REGION: z.string().default('us-east-1'),
+  STORAGE_S3_FORCE_PATH_STYLE: flag.default(true),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  TENANT_ID: z.string().default('stub'),
+  UPLOAD_FILE_SIZE_LIMIT: size.default(52_428_800),
+  UPLOAD_SIGNED_URL_EXPIRATION_TIME: z.coerce.number().int().min(1).default(7200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Environment = z.infer<typeof environment>;
+
+export interface Config extends Environment {
+  /** Whether AUTH_JWT_SECRET was left unset and the development secret is in use. */
+  readonly developmentSecret: boolean;
+  readonly jwtSecret: string;
+}
+
+/** Parses the environment once at start-up; a bad value stops the server with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.STORAGE_BACKEND === 's3') {
+    const missing = (['STORAGE_S3_BUCKET', 'STORAGE_S3_ENDPOINT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const)
+      .filter((name) => !config[name]);
+    if (missing.length > 0) throw new Error(`Invalid configuration: STORAGE_BACKEND=s3 needs ${missing.join(', ')}`);
+  }
+  return {
+    ...config,
+    developmentSecret: config.AUTH_JWT_SECRET === undefined,
+    jwtSecret: config.AUTH_JWT_SECRET ?? DEVELOPMENT_SECRET,
+  };
+}
