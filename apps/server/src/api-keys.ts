@@ -1,4 +1,4 @@
-import { type Role } from '@stowage/core';
+import type { Role } from '@stowage/core';
 import { SignJWT } from 'jose';
 import type { Config } from './config';
 

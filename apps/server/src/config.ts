@@ -3,9 +3,7 @@ import { z } from 'zod';
 
 const DEVELOPMENT_SECRET = 'stowage-development-secret-change-me-0123456789';
 
-const flag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1');
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const size = z.string().transform((value, ctx) => {
   try {
@@ -60,9 +58,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   if (config.STORAGE_BACKEND === 's3') {
-    const missing = (['STORAGE_S3_BUCKET', 'STORAGE_S3_ENDPOINT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const)
-      .filter((name) => !config[name]);
-    if (missing.length > 0) throw new Error(`Invalid configuration: STORAGE_BACKEND=s3 needs ${missing.join(', ')}`);
+    const missing = (
+      ['STORAGE_S3_BUCKET', 'STORAGE_S3_ENDPOINT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const
+    ).filter((name) => !config[name]);
+    if (missing.length > 0)
+      throw new Error(`Invalid configuration: STORAGE_BACKEND=s3 needs ${missing.join(', ')}`);
   }
   return {
     ...config,

@@ -23,10 +23,15 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   const host = config.SERVER_HOST === '0.0.0.0' ? 'localhost' : config.SERVER_HOST;
   const keys = await apiKeys(config);
-  logger.info({ backend: config.STORAGE_BACKEND, database: config.DATABASE_URL ? 'postgres' : 'pglite' }, 'ready');
+  logger.info(
+    { backend: config.STORAGE_BACKEND, database: config.DATABASE_URL ? 'postgres' : 'pglite' },
+    'ready',
+  );
   process.stdout.write(
     `\nStowage is listening on http://${host}:${port}\n` +
-      (config.developmentSecret ? 'Using the development JWT secret: set AUTH_JWT_SECRET in production.\n' : '') +
+      (config.developmentSecret
+        ? 'Using the development JWT secret: set AUTH_JWT_SECRET in production.\n'
+        : '') +
       `anon key:         ${keys.anonKey}\nservice_role key: ${keys.serviceKey}\n\n`,
   );
 

@@ -33,7 +33,9 @@ describe('configuration', () => {
   });
 
   it('lists every bad value in one clear message', () => {
-    expect(() => loadConfig({ SERVER_PORT: 'abc', STORAGE_BACKEND: 'ftp', AUTH_JWT_SECRET: 'short' })).toThrow(
+    expect(() =>
+      loadConfig({ SERVER_PORT: 'abc', STORAGE_BACKEND: 'ftp', AUTH_JWT_SECRET: 'short' }),
+    ).toThrow(
       /SERVER_PORT[\s\S]*AUTH_JWT_SECRET: AUTH_JWT_SECRET must be at least 32 characters[\s\S]*STORAGE_BACKEND/,
     );
   });

@@ -82,7 +82,9 @@ describe('the standalone server', () => {
     });
     expect(upload.status).toBe(200);
     server.child.kill('SIGTERM');
-    const [code] = await new Promise<[number | null]>((resolve) => server.child.once('exit', (c) => resolve([c])));
+    const [code] = await new Promise<[number | null]>((resolve) =>
+      server.child.once('exit', (c) => resolve([c])),
+    );
     expect(code).toBe(0);
 
     server = await start({ STOWAGE_DATA_DIR: dataDir });
