@@ -11,9 +11,10 @@ import { Readable } from 'node:stream';
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);
 
-async function peakRssMiB(pid: number): Promise<number> {
+/** Current (`VmRSS`) or peak (`VmHWM`) resident memory of a process, in MiB. */
+async function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
 }
 
 function generated(bytes: number): Readable {
@@ -31,21 +32,18 @@ function generated(bytes: number): Readable {
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-bench-'));
-  const server = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), path.join(__dirname, '../src/main.ts')],
-    {
-      env: {
-        ...process.env,
-        SERVER_PORT: '0',
-        SERVER_HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        STOWAGE_DATA_DIR: dataDir,
-        UPLOAD_FILE_SIZE_LIMIT: String(sizeMiB * MIB + 1),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  // `--import tsx` keeps the server in this one process, so /proc/<pid> is the server's own memory.
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/main.ts')], {
+    env: {
+      ...process.env,
+      SERVER_PORT: '0',
+      SERVER_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      STOWAGE_DATA_DIR: dataDir,
+      UPLOAD_FILE_SIZE_LIMIT: String(sizeMiB * MIB + 1),
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
     server.stdout.on('data', (chunk: Buffer) => {
@@ -58,12 +56,16 @@ async function main(): Promise<void> {
   });
   const auth = { authorization: `Bearer ${key}` };
   try {
-    const restingMiB = await peakRssMiB(server.pid as number);
+    const restingMiB = await rssMiB(server.pid as number, 'VmRSS');
     await fetch(`${url}/bucket`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'bench' }),
     });
+    let streamingPeak = 0;
+    const sampler = setInterval(async () => {
+      streamingPeak = Math.max(streamingPeak, await rssMiB(server.pid as number, 'VmRSS').catch(() => 0));
+    }, 100);
     let started = Date.now();
     const up = await fetch(`${url}/object/bench/big.bin`, {
       method: 'POST',
@@ -79,11 +81,17 @@ async function main(): Promise<void> {
     for await (const chunk of down.body as unknown as AsyncIterable<Uint8Array>) received += chunk.length;
     if (received !== sizeMiB * MIB) throw new Error(`downloaded ${received} bytes`);
     const downSeconds = (Date.now() - started) / 1000;
-    const peak = await peakRssMiB(server.pid as number);
+    clearInterval(sampler);
+    const peak = await rssMiB(server.pid as number, 'VmHWM');
     console.log(`object: ${sizeMiB} MiB`);
     console.log(`upload: ${upSeconds.toFixed(1)} s (${(sizeMiB / upSeconds).toFixed(0)} MiB/s)`);
     console.log(`download: ${downSeconds.toFixed(1)} s (${(sizeMiB / downSeconds).toFixed(0)} MiB/s)`);
-    console.log(`server RSS: resting ${restingMiB.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB`);
+    console.log(
+      `server RSS: resting ${restingMiB.toFixed(0)} MiB, peak while streaming ${streamingPeak.toFixed(0)} MiB`,
+    );
+    console.log(
+      `server peak RSS since start (VmHWM, includes start-up and migrations): ${peak.toFixed(0)} MiB`,
+    );
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
