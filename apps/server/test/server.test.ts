@@ -5,6 +5,9 @@ import path from 'node:path';
 
 const TSX = require.resolve('tsx/cli');
 
+// Unique per run: with DATABASE_URL set, the server shares that database with earlier runs.
+const bucket = `server-${Date.now()}`;
+
 interface Started {
   child: ChildProcess;
   url: string;
@@ -66,16 +69,16 @@ describe('the standalone server', () => {
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name }),
       });
-    const asService = await create(server.serviceKey, 'from-service');
+    const asService = await create(server.serviceKey, bucket);
     expect(asService.status).toBe(200);
-    expect(await asService.json()).toEqual({ name: 'from-service' });
-    const asAnon = await create(server.anonKey, 'from-anon');
+    expect(await asService.json()).toEqual({ name: bucket });
+    const asAnon = await create(server.anonKey, `${bucket}-anon`);
     expect(asAnon.status).toBe(400);
     expect(await asAnon.json()).toMatchObject({ statusCode: '403', code: 'AccessDenied' });
   });
 
   it('keeps its data under STOWAGE_DATA_DIR and stops cleanly on SIGTERM', async () => {
-    const upload = await fetch(`${server.url}/object/from-service/hello.txt`, {
+    const upload = await fetch(`${server.url}/object/${bucket}/hello.txt`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.serviceKey}`, 'content-type': 'text/plain' },
       body: 'hello',
@@ -88,7 +91,7 @@ describe('the standalone server', () => {
     expect(code).toBe(0);
 
     server = await start({ STOWAGE_DATA_DIR: dataDir });
-    const download = await fetch(`${server.url}/object/from-service/hello.txt`, {
+    const download = await fetch(`${server.url}/object/${bucket}/hello.txt`, {
       headers: { authorization: `Bearer ${server.serviceKey}` },
     });
     expect(await download.text()).toBe('hello');
