@@ -11,6 +11,8 @@ export interface OpenDatabase {
   /** PGlite has one connection: units of work must take turns on it. */
   readonly singleConnection: boolean;
   migrationSession(): Promise<MigrationSession>;
+  /** Ends the pool or closes PGlite, whether or not kysely ever used it. */
+  close(): Promise<void>;
 }
 
 export function openDatabase(config: ParsedPostgresConfig): OpenDatabase {
@@ -24,8 +26,12 @@ function openPool(config: ParsedPostgresConfig): OpenDatabase {
     connectionTimeoutMillis: config.connectionTimeoutMs,
     ...(config.statementTimeoutMs !== undefined && { statement_timeout: config.statementTimeoutMs }),
   });
+  // An idle connection that drops (server restart, database dropped) is discarded by the pool and
+  // replaced at the next checkout; without a listener its error would crash the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<StorageDatabase>({ dialect: new PostgresDialect({ pool }) });
   return {
-    db: new Kysely<StorageDatabase>({ dialect: new PostgresDialect({ pool }) }),
+    db,
     singleConnection: false,
     async migrationSession() {
       const client = await pool.connect();
@@ -37,13 +43,18 @@ function openPool(config: ParsedPostgresConfig): OpenDatabase {
         release: async () => client.release(),
       };
     },
+    async close() {
+      await db.destroy();
+      if (!pool.ended) await pool.end();
+    },
   };
 }
 
 function openPglite(dataDir: string | undefined): OpenDatabase {
   const pglite = new PGlite(dataDir);
+  const db = new Kysely<StorageDatabase>({ dialect: new PGliteDialect({ pglite }) });
   return {
-    db: new Kysely<StorageDatabase>({ dialect: new PGliteDialect({ pglite }) }),
+    db,
     singleConnection: true,
     async migrationSession() {
       await pglite.waitReady;
@@ -55,6 +66,10 @@ function openPglite(dataDir: string | undefined): OpenDatabase {
         },
         release: async () => undefined,
       };
+    },
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
     },
   };
 }

@@ -4,7 +4,7 @@ import { applyScope } from './apply-scope';
 import { type PostgresConfig, postgresConfigSchema } from './config';
 import { fromDatabaseError } from './database-error';
 import { migrate } from './migrator';
-import { openDatabase } from './open-database';
+import { type OpenDatabase, openDatabase } from './open-database';
 import { PostgresMetadataTransaction } from './postgres-metadata-transaction';
 import type { StorageDatabase } from './storage-database';
 
@@ -22,11 +22,12 @@ export class PostgresMetadataStore implements MetadataStore {
   private queue: Promise<unknown> = Promise.resolve();
   private closed?: Promise<void>;
 
-  constructor(
-    /** The underlying kysely instance, for administration (policies, seeding) outside units of work. */
-    readonly db: Kysely<StorageDatabase>,
-    private readonly singleConnection: boolean,
-  ) {}
+  /** The underlying kysely instance, for administration (policies, seeding) outside units of work. */
+  readonly db: Kysely<StorageDatabase>;
+
+  constructor(private readonly database: OpenDatabase) {
+    this.db = database.db;
+  }
 
   transaction<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
     return this.unitOfWork(scope, work, false);
@@ -42,7 +43,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   close(): Promise<void> {
-    this.closed ??= this.queue.then(() => this.db.destroy());
+    this.closed ??= this.queue.then(() => this.database.close());
     return this.closed;
   }
 
@@ -61,7 +62,7 @@ export class PostgresMetadataStore implements MetadataStore {
         throw fromDatabaseError(error);
       }
     };
-    if (!this.singleConnection) return run();
+    if (!this.database.singleConnection) return run();
     const turn = this.queue.then(run);
     this.queue = turn.catch(() => undefined);
     return turn;
@@ -74,17 +75,17 @@ export class PostgresMetadataStore implements MetadataStore {
  */
 export async function createPostgresMetadataStore(config: PostgresConfig): Promise<PostgresMetadataStore> {
   const parsed = postgresConfigSchema.parse(config);
-  const { db, singleConnection, migrationSession } = openDatabase(parsed);
+  const database = openDatabase(parsed);
   try {
-    const session = await migrationSession();
+    const session = await database.migrationSession();
     try {
       await migrate(session, { installRoles: parsed.installRoles });
     } finally {
       await session.release();
     }
   } catch (error) {
-    await db.destroy();
+    await database.close();
     throw error;
   }
-  return new PostgresMetadataStore(db, singleConnection);
+  return new PostgresMetadataStore(database);
 }

@@ -1,0 +1,149 @@
+import { type NewObject, type Scope, type StorageError, systemScope } from '@stowage/core';
+import { sql } from 'kysely';
+import { createTestMetadataStore, type TestMetadataStore } from '../src/testing';
+
+const databaseUrl = process.env.DATABASE_URL;
+const onPostgres = databaseUrl ? describe : describe.skip;
+
+const alice: Scope = {
+  caller: {
+    role: 'authenticated',
+    claims: { role: 'authenticated', sub: '11111111-1111-4111-8111-111111111111' },
+    token: 'header.payload.signature',
+  },
+  operation: 'object.get',
+  request: { method: 'GET', path: '/object/b/k', headers: { 'x-team': 'blue' } },
+};
+const service = systemScope('test');
+
+const row = (name: string): NewObject => ({
+  bucketId: 'b',
+  name,
+  owner: null,
+  ownerId: null,
+  version: crypto.randomUUID(),
+  metadata: {
+    eTag: '"x"',
+    size: 1,
+    mimetype: 'text/plain',
+    cacheControl: 'no-cache',
+    lastModified: new Date().toISOString(),
+    contentLength: 1,
+    httpStatusCode: 200,
+  },
+  userMetadata: null,
+});
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: StorageError) => error.code,
+  );
+
+async function withBucket(made: TestMetadataStore) {
+  await made.store.transaction(service, (tx) =>
+    tx.createBucket({
+      id: 'b',
+      name: 'b',
+      owner: null,
+      ownerId: null,
+      public: false,
+      fileSizeLimit: null,
+      allowedMimeTypes: null,
+    }),
+  );
+  return made;
+}
+
+describe('the session of a unit of work', () => {
+  let made: TestMetadataStore;
+  beforeAll(async () => {
+    made = await withBucket(await createTestMetadataStore(databaseUrl, { poolSize: 1 }));
+  });
+  afterAll(() => made?.cleanup());
+
+  const session = async () => {
+    const { rows } = await sql<Record<string, string | null>>`
+      select current_user = session_user as own_user,
+             current_setting('request.jwt.claims', true) as claims,
+             current_setting('request.jwt.claim.sub', true) as sub,
+             current_setting('request.jwt', true) as jwt,
+             current_setting('request.headers', true) as headers,
+             current_setting('storage.operation', true) as operation`.execute(made.store.db);
+    return rows[0];
+  };
+  const clean = { own_user: true, claims: '', sub: '', jwt: '', headers: '', operation: '' };
+  const blank = (settings: Record<string, unknown> | undefined) =>
+    Object.fromEntries(Object.entries(settings ?? {}).map(([key, value]) => [key, value ?? '']));
+
+  it('leaves nothing of the role or claims on the connection after a commit', async () => {
+    await made.store.transaction(alice, (tx) => tx.findObject('b', 'k'));
+    expect(blank(await session())).toEqual(clean);
+  });
+
+  it('leaves nothing after a dry run', async () => {
+    await made.store.dryRun(alice, (tx) => tx.findObject('b', 'k'));
+    expect(blank(await session())).toEqual(clean);
+  });
+
+  it('leaves nothing after a failed unit of work', async () => {
+    await expect(made.store.transaction(alice, (tx) => tx.insertObject(row('k')))).rejects.toMatchObject({
+      code: 'AccessDenied',
+    });
+    expect(blank(await session())).toEqual(clean);
+  });
+});
+
+onPostgres('timeouts on Postgres', () => {
+  let made: TestMetadataStore;
+  beforeAll(async () => {
+    made = await withBucket(
+      await createTestMetadataStore(databaseUrl, {
+        poolSize: 2,
+        connectionTimeoutMs: 300,
+        statementTimeoutMs: 500,
+      }),
+    );
+    await made.store.transaction(service, (tx) => tx.insertObject(row('locked')));
+  });
+  afterAll(() => made?.cleanup());
+
+  /** Holds a unit of work open (and its connection and row locks) until the returned release is called. */
+  const hold = (
+    work: (tx: Parameters<Parameters<typeof made.store.transaction>[1]>[0]) => Promise<unknown>,
+  ) => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const done = made.store.transaction(service, async (tx) => {
+      await work(tx);
+      started();
+      await released;
+    });
+    return { running, release, done };
+  };
+
+  it('reports a wait on a locked row past statement_timeout as DatabaseTimeout', async () => {
+    const holder = hold((tx) => tx.upsertObject(row('locked')));
+    await holder.running;
+    const blocked = made.store.transaction(service, (tx) => tx.upsertObject(row('locked')));
+    expect(await codeOf(blocked)).toBe('DatabaseTimeout');
+    holder.release();
+    await holder.done;
+  });
+
+  it('reports a pool with no free connection as DatabaseTimeout', async () => {
+    const holders = [hold((tx) => tx.findObject('b', 'x')), hold((tx) => tx.findObject('b', 'y'))];
+    await Promise.all(holders.map((holder) => holder.running));
+    expect(await codeOf(made.store.transaction(service, (tx) => tx.findObject('b', 'z')))).toBe(
+      'DatabaseTimeout',
+    );
+    for (const holder of holders) holder.release();
+    await Promise.all(holders.map((holder) => holder.done));
+  });
+});
