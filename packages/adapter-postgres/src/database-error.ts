@@ -1,4 +1,4 @@
-import { errors, type StorageError } from '@stowage/core';
+import { errors, isStorageError, type StorageError } from '@stowage/core';
 
 /** What a constraint violation means for the statement that hit it. */
 export interface ViolationMeaning {
@@ -23,6 +23,7 @@ const POOL_TIMEOUTS = [
  * unchanged.
  */
 export function fromDatabaseError(error: unknown, meaning: ViolationMeaning = {}): unknown {
+  if (isStorageError(error)) return error;
   switch (sqlState(error)) {
     case '42501':
       return errors.accessDenied(undefined, error);

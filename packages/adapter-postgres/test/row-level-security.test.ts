@@ -1,14 +1,8 @@
-import {
-  anonymous,
-  type MetadataTransaction,
-  type NewObject,
-  type Scope,
-  type StorageError,
-  systemScope,
-} from '@stowage/core';
+import { anonymous, type MetadataTransaction, type Scope, systemScope } from '@stowage/core';
 import { sql } from 'kysely';
 import type { PostgresMetadataStore } from '../src';
 import { createTestMetadataStore, type TestMetadataStore } from '../src/testing';
+import { bucketNamed, failureOf as failure, objectRow as row } from './support/fixtures';
 
 const alice = '11111111-1111-4111-8111-111111111111';
 const bob = '22222222-2222-4222-8222-222222222222';
@@ -20,30 +14,6 @@ const user = (sub: string, claims: Record<string, unknown> = {}): Scope => ({
   operation: 'test',
 });
 
-const row = (bucketId: string, name: string, ownerId: string | null = null): NewObject => ({
-  bucketId,
-  name,
-  owner: null,
-  ownerId,
-  version: crypto.randomUUID(),
-  metadata: {
-    eTag: '"x"',
-    size: 1,
-    mimetype: 'text/plain',
-    cacheControl: 'no-cache',
-    lastModified: new Date().toISOString(),
-    contentLength: 1,
-    httpStatusCode: 200,
-  },
-  userMetadata: null,
-});
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: StorageError) => `${error.code}: ${error.message}`,
-  );
-
 let made: TestMetadataStore;
 let store: PostgresMetadataStore;
 const as = <T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>) => store.transaction(scope, work);
@@ -52,29 +22,9 @@ beforeAll(async () => {
   made = await createTestMetadataStore(process.env.DATABASE_URL);
   store = made.store;
   for (const id of ['userfiles', 'private', 'readonly', 'no-update', 'legacy', 'claims']) {
-    await as(service, (tx) =>
-      tx.createBucket({
-        id,
-        name: id,
-        owner: null,
-        ownerId: null,
-        public: false,
-        fileSizeLimit: null,
-        allowedMimeTypes: null,
-      }),
-    );
+    await as(service, (tx) => tx.createBucket(bucketNamed(id)));
   }
-  await as(service, (tx) =>
-    tx.createBucket({
-      id: 'open',
-      name: 'open',
-      owner: null,
-      ownerId: null,
-      public: true,
-      fileSizeLimit: null,
-      allowedMimeTypes: null,
-    }),
-  );
+  await as(service, (tx) => tx.createBucket(bucketNamed('open', { public: true })));
   // The policies users write in the Supabase dashboard, unchanged.
   const policies = [
     sql`create policy "own folder: read" on storage.objects for select to authenticated
@@ -228,17 +178,7 @@ describe('without a policy', () => {
     expect(await failure(as(anon, (tx) => tx.insertObject(row('private', 'mine.txt'))))).toMatch(
       /^AccessDenied/,
     );
-    const bucket = as(anon, (tx) =>
-      tx.createBucket({
-        id: 'mine',
-        name: 'mine',
-        owner: null,
-        ownerId: null,
-        public: true,
-        fileSizeLimit: null,
-        allowedMimeTypes: null,
-      }),
-    );
+    const bucket = as(anon, (tx) => tx.createBucket(bucketNamed('mine', { public: true })));
     expect(await failure(bucket)).toBe('AccessDenied: new row violates row-level security policy');
   });
 

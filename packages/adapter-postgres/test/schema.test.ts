@@ -1,6 +1,7 @@
 import { systemScope } from '@stowage/core';
 import { sql } from 'kysely';
 import { createTestMetadataStore, type TestMetadataStore } from '../src/testing';
+import { bucketNamed } from './support/fixtures';
 
 let made: TestMetadataStore;
 beforeAll(async () => {
@@ -45,17 +46,7 @@ describe('the storage schema', () => {
   });
 
   it('derives path_tokens and stamps updated_at on update', async () => {
-    await made.store.transaction(systemScope('test'), async (tx) => {
-      await tx.createBucket({
-        id: 'schema',
-        name: 'schema',
-        owner: null,
-        ownerId: null,
-        public: false,
-        fileSizeLimit: null,
-        allowedMimeTypes: null,
-      });
-    });
+    await made.store.transaction(systemScope('test'), (tx) => tx.createBucket(bucketNamed('schema')));
     await sql`insert into storage.objects (bucket_id, name, updated_at) values ('schema', 'docs/2024/a.txt', '2000-01-01')`.execute(
       made.store.db,
     );

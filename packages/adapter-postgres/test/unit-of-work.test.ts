@@ -1,6 +1,7 @@
-import { type NewObject, type Scope, type StorageError, systemScope } from '@stowage/core';
+import { type Scope, systemScope } from '@stowage/core';
 import { sql } from 'kysely';
 import { createTestMetadataStore, type TestMetadataStore } from '../src/testing';
+import { bucketNamed, failureOf, objectRow } from './support/fixtures';
 
 const databaseUrl = process.env.DATABASE_URL;
 const onPostgres = databaseUrl ? describe : describe.skip;
@@ -16,42 +17,12 @@ const alice: Scope = {
 };
 const service = systemScope('test');
 
-const row = (name: string): NewObject => ({
-  bucketId: 'b',
-  name,
-  owner: null,
-  ownerId: null,
-  version: crypto.randomUUID(),
-  metadata: {
-    eTag: '"x"',
-    size: 1,
-    mimetype: 'text/plain',
-    cacheControl: 'no-cache',
-    lastModified: new Date().toISOString(),
-    contentLength: 1,
-    httpStatusCode: 200,
-  },
-  userMetadata: null,
-});
+const row = (name: string) => objectRow('b', name);
 
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: StorageError) => error.code,
-  );
+const codeOf = (promise: Promise<unknown>) => failureOf(promise).then((failure) => failure.split(':')[0]);
 
 async function withBucket(made: TestMetadataStore) {
-  await made.store.transaction(service, (tx) =>
-    tx.createBucket({
-      id: 'b',
-      name: 'b',
-      owner: null,
-      ownerId: null,
-      public: false,
-      fileSizeLimit: null,
-      allowedMimeTypes: null,
-    }),
-  );
+  await made.store.transaction(service, (tx) => tx.createBucket(bucketNamed('b')));
   return made;
 }
 

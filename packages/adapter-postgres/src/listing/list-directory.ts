@@ -1,5 +1,5 @@
 import type { ListEntry, ListObjectsQuery } from '@stowage/core';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type ObjectRow, toStoredObject } from '../rows';
 import type { StorageDatabase } from '../storage-database';
 import { folderScan } from './folder-scan';
@@ -18,7 +18,20 @@ export async function listDirectory(
   db: Kysely<StorageDatabase>,
   query: ListObjectsQuery,
 ): Promise<ListEntry[]> {
-  const prefix = query.prefix === '' || query.prefix.endsWith('/') ? query.prefix : `${query.prefix}/`;
+  const prefix = folderOf(query.prefix);
+  const { rows } = await directoryQuery(query).execute(db);
+  return rows.map((row) => ({
+    name: row.key.slice(prefix.length),
+    object: row.part === 1 ? toStoredObject(row as ObjectRow) : null,
+  }));
+}
+
+/** `docs` and `docs/` both mean the folder `docs/`; `''` is the root. */
+const folderOf = (prefix: string) => (prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`);
+
+/** The v1 listing statement, with every value bound. */
+export function directoryQuery(query: ListObjectsQuery): RawBuilder<DirectoryRow> {
+  const prefix = folderOf(query.prefix);
   const { column, order } = query.sortBy;
   const wanted = query.offset + query.limit;
   const search = query.search ?? '';
@@ -28,7 +41,7 @@ export async function listDirectory(
       : sql`and starts_with(lower(substr(${name}, length(${prefix}) + 1)), lower(${search}))`;
   const fileOrder = sql`${SORT_COLUMN[column]} ${DIRECTION[order]}, ${NAME} ${DIRECTION[order]}`;
 
-  const { rows } = await sql<DirectoryRow>`
+  return sql<DirectoryRow>`
     with recursive ${folderScan({
       bucketId: query.bucketId,
       prefix,
@@ -60,10 +73,5 @@ export async function listDirectory(
     ) entries
     order by part, n
     offset ${query.offset}
-    limit ${query.limit}`.execute(db);
-
-  return rows.map((row) => ({
-    name: row.key.slice(prefix.length),
-    object: row.part === 1 ? toStoredObject(row as ObjectRow) : null,
-  }));
+    limit ${query.limit}`;
 }

@@ -24,6 +24,19 @@ export async function listPage(
   db: Kysely<StorageDatabase>,
   query: ListObjectsV2Query,
 ): Promise<ListObjectsV2Page> {
+  const { rows } = await pageQuery(query).execute(db);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    folders: page.filter((row) => row.part === 0).map((row) => row.key),
+    objects: page.filter((row) => row.part === 1).map((row) => toStoredObject(row as ObjectRow)),
+    ...(rows.length > query.limit &&
+      last && { nextCursor: encodeCursor(query.sortBy, positionAfter(query, last)) }),
+  };
+}
+
+/** The v2 listing statement (one row more than the page), with every value bound. */
+export function pageQuery(query: ListObjectsV2Query): RawBuilder<PageRow> {
   const { bucketId, prefix, limit, withDelimiter } = query;
   const { column, order } = query.sortBy;
   const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.sortBy);
@@ -43,7 +56,7 @@ export async function listPage(
     ? sql`null`
     : sql`to_char(${SORT_COLUMN[column]} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-  const { rows } = await sql<PageRow>`
+  return sql<PageRow>`
     with recursive ${folders}
     files as (
       select ${fileColumns}, ${sortAt} as sort_at, row_number() over (order by ${fileOrder}) as n
@@ -64,16 +77,7 @@ export async function listPage(
       from files
     ) entries
     order by ${byName ? sql`sort_key collate "C" ${direction}` : sql`part, n`}
-    limit ${limit + 1}`.execute(db);
-
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    folders: page.filter((row) => row.part === 0).map((row) => row.key),
-    objects: page.filter((row) => row.part === 1).map((row) => toStoredObject(row as ObjectRow)),
-    ...(rows.length > limit &&
-      last && { nextCursor: encodeCursor(query.sortBy, positionAfter(query, last)) }),
-  };
+    limit ${limit + 1}`;
 }
 
 /** Files past the cursor. A cursor still among the folders (by date) leaves every file to come. */

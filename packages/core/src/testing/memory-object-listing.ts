@@ -95,7 +95,8 @@ export function listPage(objects: Iterable<StoredObject>, query: ListObjectsV2Qu
       entries.set(`f:${key}`, { folder: true, key, at: 0 });
     }
   }
-  const after = query.cursor === undefined ? undefined : parseCursor(query.cursor);
+  const sort = `${column}:${order}`;
+  const after = query.cursor === undefined ? undefined : parseCursor(query.cursor, sort);
   const sorted = [...entries.values()]
     .filter((entry) => after === undefined || compare(entry, after) > 0)
     .sort(compare);
@@ -105,16 +106,17 @@ export function listPage(objects: Iterable<StoredObject>, query: ListObjectsV2Qu
     folders: page.filter((entry) => entry.folder).map((entry) => entry.key),
     objects: page.flatMap((entry) => (entry.object ? [entry.object] : [])),
     ...(sorted.length > query.limit &&
-      last && { nextCursor: JSON.stringify([last.folder, last.key, last.at]) }),
+      last && { nextCursor: JSON.stringify([sort, last.folder, last.key, last.at]) }),
   };
 }
 
 const sortKey = (place: Place) => (place.folder ? `${place.key}/` : place.key);
 
-function parseCursor(cursor: string): Place {
+/** A cursor of this double's own making, for the same sort. */
+function parseCursor(cursor: string, sort: string): Place {
   try {
-    const [folder, key, at] = JSON.parse(cursor);
-    if (typeof folder === 'boolean' && typeof key === 'string' && typeof at === 'number')
+    const [madeFor, folder, key, at] = JSON.parse(cursor);
+    if (madeFor === sort && typeof folder === 'boolean' && typeof key === 'string' && typeof at === 'number')
       return { folder, key, at };
   } catch {
     // falls through to the refusal below

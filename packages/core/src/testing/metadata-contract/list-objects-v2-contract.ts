@@ -1,5 +1,5 @@
 import type { ListObjectsV2Page, ListObjectsV2Query } from '../../domain/stored-object';
-import { bucketWith, namesOf, newObject, type StoreFixture } from './fixture';
+import { bucketWith, codeOf, namesOf, newObject, type StoreFixture } from './fixture';
 
 type Options = Partial<Omit<ListObjectsV2Query, 'bucketId'>>;
 
@@ -157,6 +157,16 @@ export function listObjectsV2Contract(fixture: StoreFixture): void {
         'e/1',
         'b.txt',
       ]);
+    });
+
+    it('refuses a cursor it did not make, or made for another sort', async () => {
+      const { nextCursor } = await page(bucketId, { limit: 1 });
+      expect(await codeOf(page(bucketId, { cursor: 'not a cursor' }))).toBe('InvalidRequest');
+      const otherSort = page(bucketId, {
+        cursor: nextCursor,
+        sortBy: { column: 'created_at', order: 'asc' },
+      });
+      expect(await codeOf(otherSort)).toBe('InvalidRequest');
     });
 
     it('treats % _ and \\ in prefixes literally, and lists Unicode keys', async () => {
