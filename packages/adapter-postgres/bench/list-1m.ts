@@ -72,9 +72,10 @@ async function main() {
     const started = Date.now();
     await seed(store);
     console.log(`seeded ${OBJECTS} objects in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    // A user-folder policy, so the authenticated runs pay for row level security.
+    // A user-folder policy, so the authenticated runs pay for row level security; written as Supabase
+    // advises, the claim in a sub-select, so Postgres reads it once per statement rather than per row.
     await sql`create policy "own folder" on storage.objects for select to authenticated
-      using ((storage.foldername(name))[1] = auth.jwt() ->> 'folder')`.execute(store.db);
+      using ((storage.foldername(name))[1] = (select auth.jwt() ->> 'folder'))`.execute(store.db);
 
     const service = systemScope('bench');
     const user: Scope = {
@@ -130,6 +131,8 @@ async function main() {
     );
     await time('v1 u0042/ search "doc-00420"', v1(service, { prefix: 'u0042/', search: 'doc-00420' }));
     await time('v1 u0042/ as authenticated under a folder policy', v1(user, { prefix: 'u0042/' }));
+    // The policy must read every row of the bucket to find the visible ones: no index can skip them.
+    await time('v1 root as authenticated under a folder policy', v1(user, {}));
     await time('v2 root with delimiter, 100 of 1000 folders', v2(service, {}));
     await time('v2 u0042/ with delimiter, 100', v2(service, { prefix: 'u0042/' }));
     await time(
