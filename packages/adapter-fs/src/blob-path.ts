@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { errors } from '@stowage/core';
+import { boundedSegment, errors } from '@stowage/core';
 
 /** The longest file name Linux, macOS and Windows file systems accept, in bytes. */
 export const MAX_NAME_BYTES = 255;
@@ -18,8 +17,6 @@ export const UPLOADS_DIR = '~uploads';
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** `.` and `..`, also percent-encoded any number of times, in case something downstream decodes. */
 const DOT_SEGMENT = /^(?:\.|%(?:25)*2e){1,2}$/i;
-
-export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**
  * The file that holds the blob of `key` under `root`. Each `/`-separated segment becomes one name, as
@@ -42,21 +39,4 @@ function isContainedKey(key: string): boolean {
   return key.split('/').every((segment) => segment.length > 0 && !DOT_SEGMENT.test(segment));
 }
 
-function fileName(segment: string): string {
-  const escaped = segment.startsWith('~') ? `~${segment}` : segment;
-  if (Buffer.byteLength(escaped) <= MAX_NAME_BYTES) return escaped;
-  const hashed = `~L${sha256Hex(segment)}-`;
-  return hashed + utf8Prefix(segment, MAX_NAME_BYTES - hashed.length);
-}
-
-/** The longest beginning of `text` that fits in `bytes` UTF-8 bytes without splitting a character. */
-function utf8Prefix(text: string, bytes: number): string {
-  let prefix = '';
-  let used = 0;
-  for (const character of text) {
-    used += Buffer.byteLength(character);
-    if (used > bytes) break;
-    prefix += character;
-  }
-  return prefix;
-}
+const fileName = (segment: string): string => boundedSegment(segment, MAX_NAME_BYTES);

@@ -1,7 +1,8 @@
 import type { BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MAX_NAME_BYTES, sha256Hex } from './blob-path';
+import { sha256Hex } from '@stowage/core';
+import { MAX_NAME_BYTES } from './blob-path';
 
 /**
  * A blob's etag, kept in a small JSON file beside it (`~m<name>`, in the store's own namespace) so that

@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
-import { errors } from '@stowage/core';
+import { boundedSegment, errors, sha256Hex } from '@stowage/core';
 
 /** S3's limit on a whole key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters (NUL first) are refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
-
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**
  * The S3 object key for a blob key. Keys are used as given — so a bucket written by the reference server,
@@ -24,7 +21,7 @@ export function s3ObjectKey(key: string, maxSegmentBytes: number): string {
   if (CONTROL.test(key) || !key.isWellFormed() || segments.some((s) => s === '' || s === '.' || s === '..')) {
     throw errors.invalidKey(key);
   }
-  const mapped = segments.map((segment) => shortSegment(segment, maxSegmentBytes));
+  const mapped = segments.map((segment) => boundedSegment(segment, maxSegmentBytes));
   const joined = mapped.join('/');
   if (Buffer.byteLength(joined) <= MAX_KEY_BYTES) return joined;
   const tail = `~K${sha256Hex(key)}`;
@@ -36,23 +33,4 @@ export function s3ObjectKey(key: string, maxSegmentBytes: number): string {
     kept.push(segment);
   }
   return [...kept, tail].join('/');
-}
-
-function shortSegment(segment: string, maxBytes: number): string {
-  const escaped = segment.startsWith('~') ? `~${segment}` : segment;
-  if (Buffer.byteLength(escaped) <= maxBytes) return escaped;
-  const hashed = `~L${sha256Hex(segment)}-`;
-  return hashed + utf8Prefix(segment, maxBytes - hashed.length);
-}
-
-/** The longest beginning of `text` that fits in `bytes` UTF-8 bytes without splitting a character. */
-function utf8Prefix(text: string, bytes: number): string {
-  let prefix = '';
-  let used = 0;
-  for (const character of text) {
-    used += Buffer.byteLength(character);
-    if (used > bytes) break;
-    prefix += character;
-  }
-  return prefix;
 }

@@ -1,4 +1,5 @@
 export * from './domain/blob-key';
+export * from './domain/bounded-segment';
 export * from './domain/bucket';
 export * from './domain/bucket-name';
 export * from './domain/caller';
