@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { S3BlobStore } from '../src';
+import { type S3rverProcess, startS3rver } from '../src/testing';
 import { bodyOf, bytes, md5Of, readAll } from './support/bytes';
-import { type S3rverProcess, startS3rver } from './support/s3rver-process';
 
 const PART = 5 * 1024 * 1024;
 

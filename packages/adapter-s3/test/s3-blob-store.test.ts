@@ -2,8 +2,8 @@ import { blobKey } from '@stowage/core';
 import { blobStoreContract } from '@stowage/core/testing';
 import { Client } from 'minio';
 import { S3BlobStore } from '../src';
+import { type S3rverProcess, startS3rver } from '../src/testing';
 import { bodyOf, readAll } from './support/bytes';
-import { type S3rverProcess, startS3rver } from './support/s3rver-process';
 
 // The whole contract, 1 GiB large object included (about 40 s against s3rver on two cores).
 blobStoreContract('S3BlobStore on s3rver', async () => {

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { S3BlobStore } from '../src';
+import { type S3rverProcess, startS3rver } from '../src/testing';
 import { bodyOf, bytes } from './support/bytes';
-import { type S3rverProcess, startS3rver } from './support/s3rver-process';
 
 const PART = 5 * 1024 * 1024;
 

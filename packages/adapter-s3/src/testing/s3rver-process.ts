@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import type { S3BlobStoreOptions } from '../../src';
+import type { S3BlobStoreOptions } from '../config';
 import { uploadsDirectory } from './s3rver-multipart-calls';
 
 /** A real s3rver in its own process, so a test can stop, freeze or crash it without taking jest along. */

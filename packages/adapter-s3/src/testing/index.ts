@@ -1,0 +1,2 @@
+/** A real S3 server for tests: s3rver in a child process, patched where it falls short of S3. */
+export { type S3rverProcess, startS3rver } from './s3rver-process';
