@@ -38,6 +38,8 @@ const environment = z.object({
   TENANT_ID: z.string().default('stub'),
   UPLOAD_FILE_SIZE_LIMIT: size.default(52_428_800),
   UPLOAD_SIGNED_URL_EXPIRATION_TIME: z.coerce.number().int().min(1).default(7200),
+  S3_PROTOCOL_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_PROTOCOL_ACCESS_KEY_SECRET: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -63,6 +65,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ).filter((name) => !config[name]);
     if (missing.length > 0)
       throw new Error(`Invalid configuration: STORAGE_BACKEND=s3 needs ${missing.join(', ')}`);
+  }
+  if (
+    (config.S3_PROTOCOL_ACCESS_KEY_ID === undefined) !==
+    (config.S3_PROTOCOL_ACCESS_KEY_SECRET === undefined)
+  ) {
+    throw new Error(
+      'Invalid configuration: set both S3_PROTOCOL_ACCESS_KEY_ID and S3_PROTOCOL_ACCESS_KEY_SECRET',
+    );
   }
   return {
     ...config,

@@ -16,13 +16,24 @@ async function main(): Promise<void> {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(logger));
-  app.use(createStorageApp({ context: container.resolve<StorageContext>(TOKENS.context) }));
+  const keys = await apiKeys(config);
+  app.use(
+    createStorageApp({
+      context: container.resolve<StorageContext>(TOKENS.context),
+      s3: {
+        ...(config.S3_PROTOCOL_ACCESS_KEY_ID &&
+          config.S3_PROTOCOL_ACCESS_KEY_SECRET && {
+            accessKey: { id: config.S3_PROTOCOL_ACCESS_KEY_ID, secret: config.S3_PROTOCOL_ACCESS_KEY_SECRET },
+          }),
+        sessionTokenSecret: keys.anonKey,
+      },
+    }),
+  );
 
   const server = app.listen(config.SERVER_PORT, config.SERVER_HOST);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const host = config.SERVER_HOST === '0.0.0.0' ? 'localhost' : config.SERVER_HOST;
-  const keys = await apiKeys(config);
   logger.info(
     { backend: config.STORAGE_BACKEND, database: config.DATABASE_URL ? 'postgres' : 'pglite' },
     'ready',

@@ -32,6 +32,12 @@ describe('configuration', () => {
     });
   });
 
+  it('takes the S3 endpoint key pair whole or not at all', () => {
+    const pair = { S3_PROTOCOL_ACCESS_KEY_ID: 'id', S3_PROTOCOL_ACCESS_KEY_SECRET: 'secret' };
+    expect(loadConfig(pair)).toMatchObject(pair);
+    expect(() => loadConfig({ S3_PROTOCOL_ACCESS_KEY_ID: 'id' })).toThrow(/S3_PROTOCOL_ACCESS_KEY_SECRET/);
+  });
+
   it('lists every bad value in one clear message', () => {
     expect(() =>
       loadConfig({ SERVER_PORT: 'abc', STORAGE_BACKEND: 'ftp', AUTH_JWT_SECRET: 'short' }),

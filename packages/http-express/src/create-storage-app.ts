@@ -7,6 +7,7 @@ import { listRoutes } from './routes/list-routes';
 import { objectRoutes } from './routes/object-routes';
 import { signRoutes } from './routes/sign-routes';
 import { signedUploadRoutes } from './routes/upload-routes';
+import { type S3RouterOptions, s3Router } from './s3/s3-router';
 
 /** One finished request, for the host's log. */
 export interface RequestLogEntry {
@@ -22,6 +23,8 @@ export interface StorageAppOptions {
   readonly onRequestLog?: (entry: RequestLogEntry) => void;
   /** Answer of `/version`. */
   readonly version?: string;
+  /** Serves the S3 protocol at `/s3` with these credentials; without it `/s3` is not served. */
+  readonly s3?: S3RouterOptions;
 }
 
 /** The Supabase-Storage-compatible REST API, every route at the root. */
@@ -50,6 +53,7 @@ export function createStorageApp(options: StorageAppOptions): express.Express {
   app.get('/version', (_req, res) => {
     res.type('text/plain').send(options.version ?? '0.1.0');
   });
+  if (options.s3) app.use('/s3', s3Router(context, options.s3));
   // Order matters: specific `/object/<word>/…` routes before the catch-all `/object/:bucket/*key`.
   app.use(bucketRoutes(context));
   app.use(signedUploadRoutes(context));
