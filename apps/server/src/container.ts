@@ -17,8 +17,9 @@ export const TOKENS = {
   context: Symbol('StorageContext'),
 } as const;
 
-function createBlobStore(config: Config): BlobStore {
-  if (config.STORAGE_BACKEND === 's3') {
+/** The blob store of `backend` (the configured one by default), as the server would use it. */
+export function createBlobStore(config: Config, backend = config.STORAGE_BACKEND): BlobStore {
+  if (backend === 's3') {
     return new S3BlobStore({
       bucket: config.STORAGE_S3_BUCKET ?? '',
       endpoint: config.STORAGE_S3_ENDPOINT ?? '',
@@ -28,9 +29,24 @@ function createBlobStore(config: Config): BlobStore {
       forcePathStyle: config.STORAGE_S3_FORCE_PATH_STYLE,
     });
   }
+  return new FsBlobStore({ root: fileBackendRoot(config) });
+}
+
+/** The directory of the file backend's blobs. */
+export function fileBackendRoot(config: Config): string {
   // The reference keeps file blobs under <path>/<bucket name>/<tenant>/…; keep that layout.
   const root = config.FILE_STORAGE_BACKEND_PATH ?? path.join(config.STOWAGE_DATA_DIR, 'objects');
-  return new FsBlobStore({ root: path.resolve(root, config.STORAGE_S3_BUCKET ?? 'stowage') });
+  return path.resolve(root, config.STORAGE_S3_BUCKET ?? 'stowage');
+}
+
+/** The metadata store of the configuration, migrated: Postgres at DATABASE_URL, else embedded PGlite. */
+export function openMetadataStore(config: Config): Promise<MetadataStore> {
+  return createPostgresMetadataStore({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDataDir: config.DATABASE_URL ? undefined : path.resolve(config.STOWAGE_DATA_DIR, 'pg'),
+    poolSize: config.DATABASE_POOL_SIZE,
+    installRoles: config.DB_INSTALL_ROLES,
+  });
 }
 
 /**
@@ -38,12 +54,7 @@ function createBlobStore(config: Config): BlobStore {
  * is migrated before it is registered, so nothing starts on an old schema.
  */
 export async function createContainer(config: Config): Promise<DependencyContainer> {
-  const metadata: MetadataStore = await createPostgresMetadataStore({
-    databaseUrl: config.DATABASE_URL,
-    pgliteDataDir: config.DATABASE_URL ? undefined : path.resolve(config.STOWAGE_DATA_DIR, 'pg'),
-    poolSize: config.DATABASE_POOL_SIZE,
-    installRoles: config.DB_INSTALL_ROLES,
-  });
+  const metadata = await openMetadataStore(config);
   const tokens: TokenService = new JoseTokenService({
     jwtSecret: config.jwtSecret,
     jwtAlgorithms: [config.AUTH_JWT_ALGORITHM],

@@ -1,10 +1,10 @@
 import { blobKey } from '../domain/blob-key';
 import type { StoredObject } from '../domain/stored-object';
-import type { StorageContext } from './storage-context';
+import type { StorageContext, StorageSettings } from './storage-context';
 
 /** The blob of an object row; rows written without a version (by other tools) live at the bare key. */
 export function objectBlobKey(
-  context: StorageContext,
+  context: { readonly settings: Pick<StorageSettings, 'tenantId'> },
   object: Pick<StoredObject, 'bucketId' | 'name' | 'version'>,
 ): string {
   const { tenantId } = context.settings;
