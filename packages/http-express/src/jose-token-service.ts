@@ -1,7 +1,9 @@
+import { webcrypto } from 'node:crypto';
 import type { Caller, TokenService, UrlTokenClaims, UrlTokenScope } from '@stowage/core';
 import { errors, isRole, isStorageError } from '@stowage/core';
 import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { RoleRefused } from './role-refused';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface JoseTokenServiceOptions {
   /** `AUTH_JWT_SECRET`: verifies HS* caller tokens and signs the tokens of signed URLs. */
@@ -19,15 +21,25 @@ export class JoseTokenService implements TokenService {
   private readonly secret: Uint8Array;
   private readonly algorithms: string[];
   private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
+  /** The secret imported once as an HS256 key for signed URLs, rather than at every sign and verify. */
+  private readonly urlKey: Promise<webcrypto.CryptoKey>;
+  private readonly callers = new VerifiedTokenCache<Caller>();
+  private readonly urlTokens = new VerifiedTokenCache<JWTPayload>();
 
   constructor(options: JoseTokenServiceOptions) {
     this.secret = new TextEncoder().encode(options.jwtSecret);
     this.algorithms = (options.jwtAlgorithms ?? ['HS256']).filter((alg) => alg.toLowerCase() !== 'none');
     if (this.algorithms.length === 0) throw new Error('JoseTokenService needs at least one JWT algorithm');
     if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl));
+    this.urlKey = webcrypto.subtle.importKey('raw', this.secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
   }
 
   async verifyCaller(jwt: string): Promise<Caller> {
+    const known = this.callers.get(jwt);
+    if (known) return known;
     const payload = await this.verifyCallerPayload(jwt);
     if (!isRole(payload.role)) {
       throw errors.accessDenied(
@@ -35,7 +47,13 @@ export class JoseTokenService implements TokenService {
         new RoleRefused(payload.role),
       );
     }
-    return { role: payload.role, claims: { ...payload, role: payload.role }, token: jwt };
+    const caller: Caller = Object.freeze({
+      role: payload.role,
+      claims: Object.freeze({ ...payload, role: payload.role }),
+      token: jwt,
+    });
+    this.callers.set(jwt, caller, payload.exp);
+    return caller;
   }
 
   async signUrlToken(claims: UrlTokenClaims, expiresIn: number): Promise<string> {
@@ -44,17 +62,11 @@ export class JoseTokenService implements TokenService {
       .setProtectedHeader({ alg: URL_TOKEN_ALGORITHM, typ: 'JWT' })
       .setIssuedAt(now)
       .setExpirationTime(now + expiresIn)
-      .sign(this.secret);
+      .sign(await this.urlKey);
   }
 
   async verifyUrlToken(token: string, scope: UrlTokenScope): Promise<UrlTokenClaims> {
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, this.secret, { algorithms: [URL_TOKEN_ALGORITHM] }));
-    } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw errors.expiredToken();
-      throw errors.invalidSignature(`Invalid signature: ${messageOf(error)}`);
-    }
+    const payload = this.urlTokens.get(token) ?? (await this.verifyUrlTokenPayload(token));
     if (payload.scope !== scope || typeof payload.url !== 'string') {
       throw errors.invalidSignature('The token is not valid for this operation');
     }
@@ -65,6 +77,17 @@ export class JoseTokenService implements TokenService {
       ...(typeof payload.upsert === 'boolean' && { upsert: payload.upsert }),
       ...(typeof payload.owner === 'string' && { owner: payload.owner }),
     };
+  }
+
+  private async verifyUrlTokenPayload(token: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, await this.urlKey, { algorithms: [URL_TOKEN_ALGORITHM] });
+      this.urlTokens.set(token, payload, payload.exp);
+      return payload;
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw errors.expiredToken();
+      throw errors.invalidSignature(`Invalid signature: ${messageOf(error)}`);
+    }
   }
 
   private async verifyCallerPayload(jwt: string): Promise<JWTPayload> {

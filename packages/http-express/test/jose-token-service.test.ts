@@ -30,6 +30,32 @@ describe('JoseTokenService', () => {
     });
   });
 
+  it('answers a token it verified from memory, until the token expires', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const jwt = await new SignJWT({ role: 'authenticated', sub: 'user-2' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(SECRET));
+    const service = new JoseTokenService({ jwtSecret: SECRET });
+    const first = await service.verifyCaller(jwt);
+    expect(await service.verifyCaller(jwt)).toBe(first);
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    expect(await codeOf(service.verifyCaller(jwt))).toBe('AccessDenied');
+  });
+
+  it('never answers a token with another signature from memory', async () => {
+    const jwt = await sign({ role: 'authenticated', sub: 'user-3' });
+    await tokens.verifyCaller(jwt);
+    const [header, payload] = jwt.split('.');
+    const forged = `${header}.${payload}.${Buffer.alloc(32).toString('base64url')}`;
+    expect(await codeOf(tokens.verifyCaller(forged))).toBe('AccessDenied');
+    const otherSecret = await new SignJWT({ role: 'service_role', sub: 'user-3' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret-of-at-least-thirty-two-chars'));
+    expect(await codeOf(tokens.verifyCaller(otherSecret))).toBe('AccessDenied');
+  });
+
   it('refuses algorithms outside the allow-list', async () => {
     expect(await codeOf(tokens.verifyCaller(await sign({ role: 'anon' }, 'HS384')))).toBe('AccessDenied');
     const hs384 = new JoseTokenService({ jwtSecret: SECRET, jwtAlgorithms: ['HS384'] });
