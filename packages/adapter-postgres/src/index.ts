@@ -2,4 +2,5 @@ export * from './config';
 export type { MigrationSession } from './migration-session';
 export { migrate, readMigrations } from './migrator';
 export * from './postgres-metadata-store';
+export * from './postgres-resumable-upload-store';
 export type { StorageDatabase } from './storage-database';

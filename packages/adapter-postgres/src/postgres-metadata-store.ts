@@ -1,11 +1,13 @@
 import { isStorageError, type MetadataStore, type MetadataTransaction, type Scope } from '@stowage/core';
 import type { Kysely } from 'kysely';
+import { AdvisoryUploadLocks } from './advisory-upload-locks';
 import { applyScope } from './apply-scope';
-import { type PostgresConfig, postgresConfigSchema } from './config';
+import { type ParsedPostgresConfig, type PostgresConfig, postgresConfigSchema } from './config';
 import { fromDatabaseError } from './database-error';
 import { migrate } from './migrator';
 import { type OpenDatabase, openDatabase } from './open-database';
 import { PostgresMetadataTransaction } from './postgres-metadata-transaction';
+import { PostgresResumableUploadStore } from './postgres-resumable-upload-store';
 import type { StorageDatabase } from './storage-database';
 
 /** Carries a dry run's result out of the transaction it rolls back. */
@@ -24,9 +26,23 @@ export class PostgresMetadataStore implements MetadataStore {
 
   /** The underlying kysely instance, for administration (policies, seeding) outside units of work. */
   readonly db: Kysely<StorageDatabase>;
+  /** The state of resumable uploads, on the same database and taking turns with units of work. */
+  readonly resumableUploads: PostgresResumableUploadStore;
+  private readonly uploadLocks: AdvisoryUploadLocks;
 
-  constructor(private readonly database: OpenDatabase) {
+  constructor(
+    private readonly database: OpenDatabase,
+    config: Pick<ParsedPostgresConfig, 'databaseUrl' | 'connectionTimeoutMs'>,
+  ) {
     this.db = database.db;
+    this.uploadLocks = new AdvisoryUploadLocks({
+      databaseUrl: config.databaseUrl,
+      timeoutMs: config.connectionTimeoutMs,
+    });
+    this.resumableUploads = new PostgresResumableUploadStore(
+      (work) => this.inTurn(() => work(this.db)),
+      this.uploadLocks,
+    );
   }
 
   transaction<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
@@ -43,7 +59,10 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   close(): Promise<void> {
-    this.closed ??= this.queue.then(() => this.database.close());
+    this.closed ??= this.queue.then(async () => {
+      await this.uploadLocks.close();
+      await this.database.close();
+    });
     return this.closed;
   }
 
@@ -62,8 +81,13 @@ export class PostgresMetadataStore implements MetadataStore {
         throw fromDatabaseError(error);
       }
     };
-    if (!this.database.singleConnection) return run();
-    const turn = this.queue.then(run);
+    return this.inTurn(run);
+  }
+
+  /** Runs `work` now on a pool, or after the queued work on PGlite's single connection. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.database.singleConnection) return work();
+    const turn = this.queue.then(work);
     this.queue = turn.catch(() => undefined);
     return turn;
   }
@@ -87,5 +111,5 @@ export async function createPostgresMetadataStore(config: PostgresConfig): Promi
     await database.close();
     throw error;
   }
-  return new PostgresMetadataStore(database);
+  return new PostgresMetadataStore(database, parsed);
 }

@@ -36,8 +36,33 @@ export interface ObjectsTable {
   path_tokens: ColumnType<string[], never, never>;
 }
 
+export interface ResumableUploadsTable {
+  id: string;
+  bucket_id: string;
+  object_name: string;
+  version: string;
+  upload_length: BigIntColumn;
+  size_limit: BigIntColumn;
+  upload_offset: ColumnType<string | number, number | undefined, number>;
+  multipart_upload_id: string;
+  parts: ColumnType<unknown, string | undefined, string>;
+  tail_key: string | null;
+  tail_size: ColumnType<string | number, number | undefined, number>;
+  upsert: boolean;
+  owner: string | null;
+  owner_id: string | null;
+  content_type: string;
+  cache_control: string;
+  user_metadata: Json;
+  client_metadata: ColumnType<Record<string, string | null>, string, string>;
+  created_at: Timestamp;
+  expires_at: ColumnType<Date, Date, Date>;
+  completed_at: ColumnType<Date | null, never, Date>;
+}
+
 /** The tables of the `storage` schema that the metadata store reads and writes. */
 export interface StorageDatabase {
   'storage.buckets': BucketsTable;
   'storage.objects': ObjectsTable;
+  'storage.resumable_uploads': ResumableUploadsTable;
 }

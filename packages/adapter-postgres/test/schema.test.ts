@@ -17,12 +17,17 @@ describe('the storage schema', () => {
       select relname, relrowsecurity from pg_class
       where relnamespace = 'storage'::regnamespace and relkind = 'r' order by relname`.execute(made.store.db);
     expect(rows).toEqual(
-      ['buckets', 'migrations', 'objects', 's3_multipart_uploads', 's3_multipart_uploads_parts'].map(
-        (relname) => ({
-          relname,
-          relrowsecurity: true,
-        }),
-      ),
+      [
+        'buckets',
+        'migrations',
+        'objects',
+        'resumable_uploads',
+        's3_multipart_uploads',
+        's3_multipart_uploads_parts',
+      ].map((relname) => ({
+        relname,
+        relrowsecurity: true,
+      })),
     );
     expect(
       await one(sql`select count(*)::int as count from pg_policies where schemaname = 'storage'`),
@@ -74,5 +79,12 @@ describe('the storage schema', () => {
       ['sub', true],
       ['a.txt', false],
     ]);
+  });
+
+  it("gives callers' roles no privilege on resumable uploads' state", async () => {
+    expect(
+      await one(sql`select bool_or(has_table_privilege(r, 'storage.resumable_uploads', 'select,insert,update,delete'))
+                      as any from unnest(array['anon', 'authenticated', 'service_role']) as r`),
+    ).toEqual({ any: false });
   });
 });
