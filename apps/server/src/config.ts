@@ -14,6 +14,8 @@ const size = z.string().transform((value, ctx) => {
   }
 });
 
+const byteCount = size.pipe(z.number().int().min(1));
+
 /** The environment, under the reference server's names so Stowage can replace it in place. */
 const environment = z.object({
   SERVER_HOST: z.string().default('0.0.0.0'),
@@ -40,6 +42,13 @@ const environment = z.object({
   UPLOAD_SIGNED_URL_EXPIRATION_TIME: z.coerce.number().int().min(1).default(7200),
   S3_PROTOCOL_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_PROTOCOL_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+  IMAGE_TRANSFORMATION_ENABLED: flag.optional(),
+  ENABLE_IMAGE_TRANSFORMATION: flag.optional(),
+  IMAGE_TRANSFORMATION_LIMIT_MIN_SIZE: z.coerce.number().int().min(1).default(1),
+  IMAGE_TRANSFORMATION_LIMIT_MAX_SIZE: z.coerce.number().int().min(1).default(2000),
+  IMAGE_TRANSFORMATION_MAX_SOURCE_SIZE: byteCount.default(25_000_000),
+  IMAGE_TRANSFORMATION_MAX_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
+  IMAGE_TRANSFORMATION_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -49,6 +58,8 @@ export interface Config extends Environment {
   /** Whether AUTH_JWT_SECRET was left unset and the development secret is in use. */
   readonly developmentSecret: boolean;
   readonly jwtSecret: string;
+  /** `IMAGE_TRANSFORMATION_ENABLED`, or the older `ENABLE_IMAGE_TRANSFORMATION`; on unless turned off. */
+  readonly imageTransformationEnabled: boolean;
 }
 
 /** Parses the environment once at start-up; a bad value stops the server with every problem listed. */
@@ -74,9 +85,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: set both S3_PROTOCOL_ACCESS_KEY_ID and S3_PROTOCOL_ACCESS_KEY_SECRET',
     );
   }
+  if (config.IMAGE_TRANSFORMATION_LIMIT_MIN_SIZE > config.IMAGE_TRANSFORMATION_LIMIT_MAX_SIZE) {
+    throw new Error('Invalid configuration: IMAGE_TRANSFORMATION_LIMIT_MIN_SIZE is above _MAX_SIZE');
+  }
   return {
     ...config,
     developmentSecret: config.AUTH_JWT_SECRET === undefined,
     jwtSecret: config.AUTH_JWT_SECRET ?? DEVELOPMENT_SECRET,
+    imageTransformationEnabled:
+      config.IMAGE_TRANSFORMATION_ENABLED ?? config.ENABLE_IMAGE_TRANSFORMATION ?? true,
   };
 }

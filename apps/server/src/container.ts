@@ -3,7 +3,8 @@ import path from 'node:path';
 import { FsBlobStore } from '@stowage/adapter-fs';
 import { createPostgresMetadataStore } from '@stowage/adapter-postgres';
 import { S3BlobStore } from '@stowage/adapter-s3';
-import type { BlobStore, MetadataStore, StorageContext, TokenService } from '@stowage/core';
+import { SharpImageEngine } from '@stowage/adapter-sharp';
+import type { BlobStore, ImageContext, MetadataStore, StorageContext, TokenService } from '@stowage/core';
 import { JoseTokenService } from '@stowage/http-express';
 import { container, type DependencyContainer } from 'tsyringe';
 import type { Config } from './config';
@@ -15,6 +16,8 @@ export const TOKENS = {
   blobs: Symbol('BlobStore'),
   tokens: Symbol('TokenService'),
   context: Symbol('StorageContext'),
+  /** Registered only when image transformation is enabled. */
+  images: Symbol('ImageContext'),
 } as const;
 
 /** The blob store of `backend` (the configured one by default), as the server would use it. */
@@ -49,6 +52,20 @@ export function openMetadataStore(config: Config): Promise<MetadataStore> {
   });
 }
 
+function imageContext(config: Config): ImageContext {
+  return {
+    engine: new SharpImageEngine({
+      maxPixels: config.IMAGE_TRANSFORMATION_MAX_PIXELS,
+      concurrency: config.IMAGE_TRANSFORMATION_CONCURRENCY,
+    }),
+    settings: {
+      minSize: config.IMAGE_TRANSFORMATION_LIMIT_MIN_SIZE,
+      maxSize: config.IMAGE_TRANSFORMATION_LIMIT_MAX_SIZE,
+      maxSourceBytes: config.IMAGE_TRANSFORMATION_MAX_SOURCE_SIZE,
+    },
+  };
+}
+
 /**
  * Builds every adapter from the configuration and registers it in a child container; the metadata store
  * is migrated before it is registered, so nothing starts on an old schema.
@@ -77,5 +94,6 @@ export async function createContainer(config: Config): Promise<DependencyContain
   child.register(TOKENS.blobs, { useValue: blobs });
   child.register(TOKENS.tokens, { useValue: tokens });
   child.register(TOKENS.context, { useValue: context });
+  if (config.imageTransformationEnabled) child.register(TOKENS.images, { useValue: imageContext(config) });
   return child;
 }

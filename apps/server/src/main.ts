@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { MetadataStore, StorageContext } from '@stowage/core';
+import type { ImageContext, MetadataStore, StorageContext } from '@stowage/core';
 import { createStorageApp } from '@stowage/http-express';
 import express from 'express';
 import pino from 'pino';
@@ -20,6 +20,9 @@ async function main(): Promise<void> {
   app.use(
     createStorageApp({
       context: container.resolve<StorageContext>(TOKENS.context),
+      images: container.isRegistered(TOKENS.images)
+        ? container.resolve<ImageContext>(TOKENS.images)
+        : undefined,
       s3: {
         ...(config.S3_PROTOCOL_ACCESS_KEY_ID &&
           config.S3_PROTOCOL_ACCESS_KEY_SECRET && {

@@ -38,6 +38,25 @@ describe('configuration', () => {
     expect(() => loadConfig({ S3_PROTOCOL_ACCESS_KEY_ID: 'id' })).toThrow(/S3_PROTOCOL_ACCESS_KEY_SECRET/);
   });
 
+  it('turns image transformation on by default, within limits, and off under either name', () => {
+    expect(loadConfig({})).toMatchObject({
+      imageTransformationEnabled: true,
+      IMAGE_TRANSFORMATION_LIMIT_MIN_SIZE: 1,
+      IMAGE_TRANSFORMATION_LIMIT_MAX_SIZE: 2000,
+      IMAGE_TRANSFORMATION_MAX_SOURCE_SIZE: 25_000_000,
+      IMAGE_TRANSFORMATION_MAX_PIXELS: 40_000_000,
+      IMAGE_TRANSFORMATION_CONCURRENCY: 2,
+    });
+    expect(loadConfig({ IMAGE_TRANSFORMATION_ENABLED: 'false' }).imageTransformationEnabled).toBe(false);
+    expect(loadConfig({ ENABLE_IMAGE_TRANSFORMATION: 'false' }).imageTransformationEnabled).toBe(false);
+    expect(
+      loadConfig({ IMAGE_TRANSFORMATION_MAX_SOURCE_SIZE: '5MB' }).IMAGE_TRANSFORMATION_MAX_SOURCE_SIZE,
+    ).toBe(5_000_000);
+    expect(() =>
+      loadConfig({ IMAGE_TRANSFORMATION_LIMIT_MIN_SIZE: '300', IMAGE_TRANSFORMATION_LIMIT_MAX_SIZE: '200' }),
+    ).toThrow(/IMAGE_TRANSFORMATION_LIMIT_MIN_SIZE/);
+  });
+
   it('lists every bad value in one clear message', () => {
     expect(() =>
       loadConfig({ SERVER_PORT: 'abc', STORAGE_BACKEND: 'ftp', AUTH_JWT_SECRET: 'short' }),

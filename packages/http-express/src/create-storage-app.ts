@@ -1,10 +1,11 @@
-import { errors, type StorageContext } from '@stowage/core';
+import { errors, type ImageContext, type StorageContext } from '@stowage/core';
 import express from 'express';
 import { errorHandler } from './error-response';
 import { bucketRoutes } from './routes/bucket-routes';
 import { downloadRoutes } from './routes/download-routes';
 import { listRoutes } from './routes/list-routes';
 import { objectRoutes } from './routes/object-routes';
+import { renderRoutes } from './routes/render-routes';
 import { signRoutes } from './routes/sign-routes';
 import { signedUploadRoutes } from './routes/upload-routes';
 import { type S3RouterOptions, s3Router } from './s3/s3-router';
@@ -25,6 +26,8 @@ export interface StorageAppOptions {
   readonly version?: string;
   /** Serves the S3 protocol at `/s3` with these credentials; without it `/s3` is not served. */
   readonly s3?: S3RouterOptions;
+  /** Image transformation (`/render/image/…`); without it those routes do not exist. */
+  readonly images?: ImageContext;
 }
 
 /** The Supabase-Storage-compatible REST API, every route at the root. */
@@ -60,6 +63,7 @@ export function createStorageApp(options: StorageAppOptions): express.Express {
   app.use(signRoutes(context));
   app.use(listRoutes(context));
   app.use(downloadRoutes(context));
+  if (options.images) app.use(renderRoutes(context, options.images));
   app.use(objectRoutes(context));
   app.use((req) => {
     throw errors.invalidRequest(`Route ${req.method}:${req.path} not found`);

@@ -5,7 +5,7 @@ import { parseByteRange } from './byte-range';
 import { contentDisposition } from './content-disposition';
 
 /** Whether the client's cached copy is current: `If-None-Match` first, else `If-Modified-Since`. */
-function isNotModified(req: Request, etag: string, lastModified: Date): boolean {
+export function isNotModified(req: Request, etag: string, lastModified: Date): boolean {
   const ifNoneMatch = req.get('if-none-match');
   if (ifNoneMatch) {
     const bare = etag.replace(/^W\//, '');
