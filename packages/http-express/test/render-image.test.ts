@@ -57,7 +57,7 @@ describe('image transformation', () => {
     await upload('open', 'photo.jpg', photo);
     await upload('open', 'picture.png', await testImage(40, 20, 'png'), 'image/png');
     await upload('open', 'notes.txt', Buffer.from('not an image'), 'text/plain');
-  });
+  }, 180_000);
   afterAll(() => fixture.cleanup());
 
   describe('resizing', () => {

@@ -26,7 +26,7 @@ describe('storage-js image transformation', () => {
         .upload('a b/photo.jpg', photo, { contentType: 'image/jpeg' });
       expect(error).toBeNull();
     }
-  });
+  }, 180_000);
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await fixture.cleanup();
