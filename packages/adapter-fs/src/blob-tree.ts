@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { errors, StorageError } from '@stowage/core';
@@ -79,6 +79,17 @@ export class BlobTree {
     await unlinkIfPresent(sidecarPath(file));
     await unlinkIfPresent(file);
     await this.prune(dirname(file));
+  }
+
+  /** Removes a directory of blobs with everything in it, then the directories this left empty. */
+  async removeFolder(dir: string): Promise<void> {
+    const stats = await stat(dir).catch((error: unknown) => {
+      if (hasErrno(error, ...MISSING)) return undefined;
+      throw error;
+    });
+    if (!stats?.isDirectory()) return;
+    await rm(dir, { recursive: true, force: true });
+    await this.prune(dirname(dir));
   }
 
   /** Removes `dir` and its parents while they are empty, stopping below the root. */

@@ -3,7 +3,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobHead, BlobInfo, BlobStore, ByteRange, CompletedPart } from '@stowage/core';
+import {
+  type BlobHead,
+  type BlobInfo,
+  type BlobStore,
+  type ByteRange,
+  type CompletedPart,
+  errors,
+} from '@stowage/core';
 import { blobPath } from './blob-path';
 import { BlobTree } from './blob-tree';
 import type { FsBlobStoreConfig } from './config';
@@ -55,6 +62,11 @@ export class FsBlobStore implements BlobStore {
   async delete(keys: readonly string[]): Promise<void> {
     const files = keys.map((key) => blobPath(this.tree.root, key));
     await Promise.all(files.map((file) => this.tree.remove(file)));
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    if (!prefix.endsWith('/')) throw errors.invalidKey(prefix);
+    await this.tree.removeFolder(blobPath(this.tree.root, prefix.slice(0, -1)));
   }
 
   async copy(sourceKey: string, destinationKey: string): Promise<BlobInfo> {

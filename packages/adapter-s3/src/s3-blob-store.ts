@@ -69,6 +69,18 @@ export class S3BlobStore implements BlobStore {
     if (failure) throw this.translate({ code: failure.Code, message: `${failure.Key}: ${failure.Message}` });
   }
 
+  async deletePrefix(prefix: string): Promise<void> {
+    if (!prefix.endsWith('/')) throw errors.invalidKey(prefix);
+    // A folder whose own key is over S3's length limit maps to a hashed key no blob starts with: such
+    // blobs are left behind, as garbage, never served.
+    const folder = `${this.objectKey(prefix.slice(0, -1))}/`;
+    const names = await this.s3(namesIn(this.client.listObjectsV2(this.config.bucket, folder, true)));
+    if (names.length === 0) return;
+    const results = await this.s3(this.client.removeObjects(this.config.bucket, names));
+    const failure = results.find((result) => result?.Error && result.Error.Code !== 'NoSuchKey')?.Error;
+    if (failure) throw this.translate({ code: failure.Code, message: `${failure.Key}: ${failure.Message}` });
+  }
+
   async copy(sourceKey: string, destinationKey: string): Promise<BlobInfo> {
     const source = await this.head(sourceKey);
     if (!source) throw errors.noSuchKey();
@@ -172,4 +184,11 @@ function assertPartNumber(partNumber: number): void {
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
     throw errors.invalidRequest(`Part numbers go from 1 to ${MAX_PART_NUMBER}, not ${partNumber}`);
   }
+}
+
+/** The object names of a listing stream. */
+async function namesIn(listing: AsyncIterable<{ name?: string }>): Promise<string[]> {
+  const names: string[] = [];
+  for await (const item of listing) if (item.name) names.push(item.name);
+  return names;
 }

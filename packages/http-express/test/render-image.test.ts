@@ -287,13 +287,44 @@ describe('image transformation', () => {
       expect(uncached.body).toMatchObject({ code: 'NoSuchKey' });
     });
 
-    it('renders the new content after an overwrite, under a new ETag', async () => {
+    const versionOf = async (key: string) =>
+      (await fixture.context.metadata.transaction(systemScope('test'), (tx) => tx.findObject('open', key)))
+        ?.version;
+    /** Where the rendering a response came from lives in the blob store. */
+    const renderingKey = async (key: string, response: Response) =>
+      `stub/~render/open/${key}/${await versionOf(key)}/${(response.headers.etag as string).replaceAll('"', '')}`;
+
+    it('renders the new content after an overwrite, under a new ETag, and drops the old renderings', async () => {
       await upload('open', 'changing.jpg', await testImage(300, 200));
       const before = await render('public/open/changing.jpg?width=30').expect(200);
+      const oldRendering = await renderingKey('changing.jpg', before);
+      expect(await fixture.context.blobs.head(oldRendering)).toBeDefined();
       await upload('open', 'changing.jpg', await testImage(200, 200));
+      expect(await fixture.context.blobs.head(oldRendering)).toBeUndefined();
       const after = await render('public/open/changing.jpg?width=30').expect(200);
       expect(after.headers.etag).not.toBe(before.headers.etag);
       expect(await dimensionsOf(body(after))).toMatchObject({ width: 30, height: 30 });
+    });
+
+    it('drops the renderings of a deleted or moved object', async () => {
+      await upload('open', 'deleted.jpg', await testImage(100, 100));
+      await upload('open', 'moved.jpg', await testImage(100, 100));
+      const renderings = [
+        await renderingKey('deleted.jpg', await render('public/open/deleted.jpg?width=20').expect(200)),
+        await renderingKey('moved.jpg', await render('public/open/moved.jpg?width=20').expect(200)),
+      ];
+      for (const rendering of renderings) expect(await fixture.context.blobs.head(rendering)).toBeDefined();
+      await fixture.request
+        .delete('/object/open/deleted.jpg')
+        .set('authorization', fixture.service)
+        .expect(200);
+      await fixture.request
+        .post('/object/move')
+        .set('authorization', fixture.service)
+        .send({ bucketId: 'open', sourceKey: 'moved.jpg', destinationKey: 'elsewhere.jpg' })
+        .expect(200);
+      for (const rendering of renderings) expect(await fixture.context.blobs.head(rendering)).toBeUndefined();
+      await render('public/open/elsewhere.jpg?width=20').expect(200);
     });
   });
 });

@@ -39,6 +39,11 @@ export interface BlobStore {
   head(key: string): Promise<BlobHead | undefined>;
   /** Deletes the blobs that exist; missing keys are not an error. */
   delete(keys: readonly string[]): Promise<void>;
+  /**
+   * Deletes every blob whose key starts with `prefix`, which ends with `/`: a folder of keys, never a blob
+   * of its own name. An empty folder is not an error.
+   */
+  deletePrefix(prefix: string): Promise<void>;
   /** Server-side copy; rejects with `NoSuchKey` when the source does not exist. */
   copy(sourceKey: string, destinationKey: string): Promise<BlobInfo>;
 

@@ -121,6 +121,21 @@ export function blobStoreContract(
         expect(await content(key('del/c'))).toBe('c');
         await store.delete([]);
       });
+
+      it('deletes every blob under a folder of keys, and nothing beside it', async () => {
+        for (const name of ['tree/x/1', 'tree/x/2/deep', 'tree/x/~3', 'tree/xy', 'tree/y/1']) {
+          await store.put(key(name), bodyOf(name));
+        }
+        await store.deletePrefix(key('tree/x/'));
+        for (const gone of ['tree/x/1', 'tree/x/2/deep', 'tree/x/~3']) {
+          expect(await store.head(key(gone))).toBeUndefined();
+        }
+        expect(await content(key('tree/xy'))).toBe('tree/xy');
+        expect(await content(key('tree/y/1'))).toBe('tree/y/1');
+        await store.deletePrefix(key('tree/none/'));
+        await store.deletePrefix(key('tree/xy/'));
+        expect(await content(key('tree/xy'))).toBe('tree/xy');
+      });
     });
 
     describe('copy', () => {

@@ -50,6 +50,10 @@ export class MemoryBlobStore implements BlobStore {
     for (const key of keys) this.blobs.delete(key);
   }
 
+  async deletePrefix(prefix: string): Promise<void> {
+    for (const key of [...this.blobs.keys()]) if (key.startsWith(prefix)) this.blobs.delete(key);
+  }
+
   async copy(sourceKey: string, destinationKey: string): Promise<BlobInfo> {
     const { bytes, etag } = this.find(sourceKey);
     return this.store(destinationKey, bytes, etag);

@@ -5,7 +5,7 @@ import type { StoredObject } from '../domain/stored-object';
 import { errors } from '../errors';
 import type { MetadataTransaction } from '../ports/metadata-store';
 import { assertFitsBucket } from './assert-fits-bucket';
-import { objectBlobKey } from './object-blob-key';
+import { deleteRenderingsOf, objectBlobKey } from './object-blob-key';
 import type { StorageContext } from './storage-context';
 import { findUploadTarget } from './upload-object';
 
@@ -56,4 +56,5 @@ export async function moveObject(
     throw error;
   }
   await context.blobs.delete([oldBlob]).catch(() => undefined);
+  await deleteRenderingsOf(context, [source]);
 }
