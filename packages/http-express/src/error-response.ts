@@ -1,6 +1,6 @@
 import { type ErrorCode, isStorageError, type StorageError } from '@stowage/core';
 import type { ErrorRequestHandler, Response } from 'express';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import { RoleRefused } from './role-refused';
 
 /** The contract's error body. `statusCode` is the semantic status, whatever the HTTP status. */
@@ -32,6 +32,14 @@ const SHAPES: Record<ErrorCode, { statusCode: number; error: string }> = {
   BackendUnavailable: { statusCode: 503, error: 'Service Unavailable' },
   InternalError: { statusCode: 500, error: 'Internal Server Error' },
 };
+
+/** The envelope's schema, for the API's documentation. */
+export const errorEnvelopeSchema = z.object({
+  statusCode: z.string().describe('The semantic HTTP status, e.g. "404"'),
+  error: z.string(),
+  message: z.string(),
+  code: z.enum(Object.keys(SHAPES) as [ErrorCode, ...ErrorCode[]]),
+});
 
 /** Statuses sent as they are; every other client error is HTTP 400 with its status in the body (quirk). */
 const PASSTHROUGH_STATUSES = new Set([416, 429, 500, 503]);

@@ -1,7 +1,25 @@
 import type { StoredObject } from '@stowage/core';
+import { z } from 'zod';
+
+const timestamp = z.iso.datetime();
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const objectRowJsonSchema = z.object({
+  id: z.string(),
+  bucket_id: z.string(),
+  name: z.string(),
+  owner: z.string().nullable(),
+  owner_id: z.string().nullable(),
+  version: z.string().nullable(),
+  metadata: jsonObject.nullable(),
+  user_metadata: jsonObject.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  last_accessed_at: timestamp,
+});
 
 /** A `storage.objects` row as the reference returns it (bulk delete, copy). */
-export const objectRowJson = (object: StoredObject) => ({
+export const objectRowJson = (object: StoredObject): z.output<typeof objectRowJsonSchema> => ({
   id: object.id,
   bucket_id: object.bucketId,
   name: object.name,
@@ -15,8 +33,20 @@ export const objectRowJson = (object: StoredObject) => ({
   last_accessed_at: object.lastAccessedAt.toISOString(),
 });
 
+/** A listing entry: a file, or a folder with every field but `name` null. */
+export const listedEntryJsonSchema = z.object({
+  name: z.string(),
+  id: z.string().nullable(),
+  updated_at: timestamp.nullable(),
+  created_at: timestamp.nullable(),
+  last_accessed_at: timestamp.nullable(),
+  metadata: jsonObject.nullable(),
+});
+
+type ListedEntryJson = z.output<typeof listedEntryJsonSchema>;
+
 /** A file entry of a listing; `name` is given because v1 names are relative to the prefix. */
-export const listedObjectJson = (name: string, object: StoredObject) => ({
+export const listedObjectJson = (name: string, object: StoredObject): ListedEntryJson => ({
   name,
   id: object.id,
   updated_at: object.updatedAt.toISOString(),
@@ -26,7 +56,7 @@ export const listedObjectJson = (name: string, object: StoredObject) => ({
 });
 
 /** A folder entry of a listing: only a name. */
-export const listedFolderJson = (name: string) => ({
+export const listedFolderJson = (name: string): ListedEntryJson => ({
   name,
   id: null,
   updated_at: null,
@@ -35,8 +65,22 @@ export const listedFolderJson = (name: string) => ({
   metadata: null,
 });
 
+export const objectInfoJsonSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  bucket_id: z.string(),
+  size: z.number().nullable(),
+  content_type: z.string().nullable(),
+  cache_control: z.string().nullable(),
+  etag: z.string().nullable(),
+  metadata: jsonObject.nullable(),
+  last_modified: z.string(),
+  created_at: timestamp,
+});
+
 /** `GET /object/info/…`. */
-export const objectInfoJson = (object: StoredObject) => ({
+export const objectInfoJson = (object: StoredObject): z.output<typeof objectInfoJsonSchema> => ({
   id: object.id,
   name: object.name,
   version: object.version ?? '',

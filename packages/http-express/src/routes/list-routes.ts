@@ -1,8 +1,7 @@
 import { listObjects, listObjectsV2, type StorageContext } from '@stowage/core';
-import express, { Router } from 'express';
 import { z } from 'zod';
-import { authenticate } from '../authenticate';
-import { listedFolderJson, listedObjectJson } from '../object-json';
+import { listedEntryJsonSchema, listedFolderJson, listedObjectJson } from '../object-json';
+import type { ApiRouter } from '../openapi/api-router';
 import { requestScope } from '../request-scope';
 
 const order = z.enum(['asc', 'desc']).catch('asc');
@@ -30,46 +29,74 @@ const listV2Body = z.object({
     .nullish(),
 });
 
+const listV2Page = z.object({
+  hasNext: z.boolean(),
+  nextCursor: z.string().optional(),
+  folders: z.array(listedEntryJsonSchema.extend({ key: z.string() })),
+  objects: z.array(listedEntryJsonSchema.extend({ key: z.string() })),
+});
+const tags = ['object'];
+const params = { bucket: 'The bucket id' };
+
 /** List v1 and v2 (contract section 6). */
-export function listRoutes(context: StorageContext): Router {
-  const router = Router();
-  const auth = authenticate(context.tokens);
-  const json = express.json();
+export function listRoutes(api: ApiRouter, context: StorageContext): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/object/list/:bucket',
+      summary: 'List the files and folders directly under a prefix',
+      tags,
+      auth: 'bearer',
+      params,
+      body: listBody,
+      responses: { 200: { description: 'Files and folders', body: z.array(listedEntryJsonSchema) } },
+    },
+    async ({ body }, req, res) => {
+      const entries = await listObjects(context, requestScope(req, res, 'object.list'), {
+        bucketId: req.params.bucket as string,
+        prefix: body.prefix ?? '',
+        limit: body.limit ?? 100,
+        offset: body.offset ?? 0,
+        sortBy: { column: body.sortBy?.column ?? 'name', order: body.sortBy?.order ?? 'asc' },
+        ...(body.search && { search: body.search }),
+      });
+      res.json(
+        entries.map((entry) =>
+          entry.object ? listedObjectJson(entry.name, entry.object) : listedFolderJson(entry.name),
+        ),
+      );
+    },
+  );
 
-  router.post('/object/list/:bucket', auth, json, async (req, res) => {
-    const body = listBody.parse(req.body ?? {});
-    const entries = await listObjects(context, requestScope(req, res, 'object.list'), {
-      bucketId: req.params.bucket as string,
-      prefix: body.prefix ?? '',
-      limit: body.limit ?? 100,
-      offset: body.offset ?? 0,
-      sortBy: { column: body.sortBy?.column ?? 'name', order: body.sortBy?.order ?? 'asc' },
-      ...(body.search && { search: body.search }),
-    });
-    res.json(
-      entries.map((entry) =>
-        entry.object ? listedObjectJson(entry.name, entry.object) : listedFolderJson(entry.name),
-      ),
-    );
-  });
-
-  router.post('/object/list-v2/:bucket', auth, json, async (req, res) => {
-    const body = listV2Body.parse(req.body ?? {});
-    const page = await listObjectsV2(context, requestScope(req, res, 'object.list_v2'), {
-      bucketId: req.params.bucket as string,
-      prefix: body.prefix ?? '',
-      limit: body.limit ?? 1000,
-      ...(body.cursor && { cursor: body.cursor }),
-      withDelimiter: body.with_delimiter ?? false,
-      sortBy: { column: body.sortBy?.column ?? 'name', order: body.sortBy?.order ?? 'asc' },
-    });
-    res.json({
-      hasNext: page.nextCursor !== undefined,
-      ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
-      folders: page.folders.map((folder) => ({ key: folder, ...listedFolderJson(`${folder}/`) })),
-      objects: page.objects.map((object) => ({ key: object.name, ...listedObjectJson(object.name, object) })),
-    });
-  });
-
-  return router;
+  api.route(
+    {
+      method: 'post',
+      path: '/object/list-v2/:bucket',
+      summary: 'List keys under a prefix, a page at a time',
+      tags,
+      auth: 'bearer',
+      params,
+      body: listV2Body,
+      responses: { 200: { description: 'One page', body: listV2Page } },
+    },
+    async ({ body }, req, res) => {
+      const page = await listObjectsV2(context, requestScope(req, res, 'object.list_v2'), {
+        bucketId: req.params.bucket as string,
+        prefix: body.prefix ?? '',
+        limit: body.limit ?? 1000,
+        ...(body.cursor && { cursor: body.cursor }),
+        withDelimiter: body.with_delimiter ?? false,
+        sortBy: { column: body.sortBy?.column ?? 'name', order: body.sortBy?.order ?? 'asc' },
+      });
+      res.json({
+        hasNext: page.nextCursor !== undefined,
+        ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+        folders: page.folders.map((folder) => ({ key: folder, ...listedFolderJson(`${folder}/`) })),
+        objects: page.objects.map((object) => ({
+          key: object.name,
+          ...listedObjectJson(object.name, object),
+        })),
+      });
+    },
+  );
 }

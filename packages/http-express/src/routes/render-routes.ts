@@ -7,20 +7,21 @@ import {
   parseImageTransformation,
   parseTransformationsClaim,
   planImageRendering,
-  type ReadAccess,
   readRenderedImage,
   renderImage,
   type StorageContext,
   type StoredObject,
   type TransformationParameters,
 } from '@stowage/core';
-import { type Request, type RequestHandler, type Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { authenticate } from '../authenticate';
 import { contentDisposition } from '../content-disposition';
 import { objectPath } from '../object-path';
+import type { ApiRouter } from '../openapi/api-router';
+import type { ResponseSpec } from '../openapi/route-spec';
 import { requestScope } from '../request-scope';
 import { isNotModified } from '../send-object';
+import { downloadQuery, objectParams } from './download-routes';
 
 const transformQuery = z.object({
   width: z.string().optional(),
@@ -29,37 +30,62 @@ const transformQuery = z.object({
   quality: z.string().optional(),
   format: z.string().optional(),
 });
-const signedQuery = z.object({ token: z.string().min(1) });
+const signedQuery = z.object({ token: z.string().min(1).describe('The token of a signed URL') });
+
+const rendering: ResponseSpec = {
+  description: 'The image, in the format asked for or negotiated from Accept (304 when unchanged)',
+  contentType: 'image/*',
+};
+const tags = ['render'];
 
 /**
  * Transformed images (contract section 11), authorized exactly as the matching download route. A signed
  * URL's transformation comes from its token alone: the query cannot change it.
  */
-export function renderRoutes(context: StorageContext, images: ImageContext): Router {
-  const router = Router();
-  const auth = authenticate(context.tokens);
-
-  router.get('/render/image/sign/:bucket/*key', async (req, res) => {
-    const { token } = signedQuery.parse(req.query);
-    const { bucketId, key } = objectPath(req);
-    const scope = requestScope(req, res, 'object.render_signed');
-    const { object, claims } = await findSignedObject(context, scope, token, `${bucketId}/${key}`);
-    const parameters = parseTransformationsClaim(claims.transformations ?? '');
-    await sendRendering(context, images, req, res, object, parameters);
-  });
-  router.get('/render/image/public/:bucket/*key', render(context, images, 'public'));
-  router.get('/render/image/authenticated/:bucket/*key', auth, render(context, images, 'authenticated'));
-  return router;
-}
-
-function render(context: StorageContext, images: ImageContext, access: ReadAccess): RequestHandler {
-  return async (req, res) => {
-    const parameters = transformQuery.parse(req.query);
-    const { bucketId, key } = objectPath(req);
-    const scope = requestScope(req, res, 'object.render');
-    const object = await findReadableObject(context, scope, access, bucketId, key);
-    await sendRendering(context, images, req, res, object, parameters);
-  };
+export function renderRoutes(api: ApiRouter, context: StorageContext, images: ImageContext): void {
+  api.route(
+    {
+      method: 'get',
+      path: '/render/image/sign/:bucket/*key',
+      summary: 'A transformed image through a signed URL (the transformation is in its token)',
+      tags,
+      auth: 'none',
+      params: objectParams,
+      query: signedQuery.extend(downloadQuery.shape),
+      responses: { 200: rendering },
+    },
+    async ({ query }, req, res) => {
+      const { bucketId, key } = objectPath(req);
+      const scope = requestScope(req, res, 'object.render_signed');
+      const { object, claims } = await findSignedObject(context, scope, query.token, `${bucketId}/${key}`);
+      const parameters = parseTransformationsClaim(claims.transformations ?? '');
+      await sendRendering(context, images, req, res, object, parameters);
+    },
+  );
+  for (const access of ['public', 'authenticated'] as const) {
+    api.route(
+      {
+        method: 'get',
+        path: `/render/image/${access}/:bucket/*key`,
+        summary:
+          access === 'public'
+            ? 'A transformed image from a public bucket'
+            : "A transformed image, through the caller's policies",
+        tags,
+        auth: access === 'public' ? 'none' : 'bearer',
+        params: objectParams,
+        query: transformQuery.extend(downloadQuery.shape),
+        responses: { 200: rendering },
+      },
+      async ({ query }, req, res) => {
+        const { download: _download, ...parameters } = query;
+        const { bucketId, key } = objectPath(req);
+        const scope = requestScope(req, res, 'object.render');
+        const object = await findReadableObject(context, scope, access, bucketId, key);
+        await sendRendering(context, images, req, res, object, parameters);
+      },
+    );
+  }
 }
 
 /** Answers with the rendering, from the blob store's cache when it was made before. */

@@ -4,10 +4,9 @@ import {
   type StorageContext,
   UNREADABLE_OBJECT_MESSAGE,
 } from '@stowage/core';
-import express, { Router } from 'express';
 import { z } from 'zod';
-import { authenticate } from '../authenticate';
 import { encodePath, objectPath } from '../object-path';
+import type { ApiRouter } from '../openapi/api-router';
 import { requestScope } from '../request-scope';
 
 // Dart sends transform values as strings ("width": "100").
@@ -30,34 +29,62 @@ function transformations(transform: Record<string, unknown> | null | undefined):
 const signedUrl = (bucketId: string, key: string, token: string, transformed = false) =>
   `${transformed ? '/render/image/sign' : '/object/sign'}/${encodePath(`${bucketId}/${key}`)}?token=${token}`;
 
+const tags = ['object'];
+const params = { bucket: 'The bucket id' };
+
 /** Signed download URLs, one or many (contract section 6). */
-export function signRoutes(context: StorageContext): Router {
-  const router = Router();
-  const auth = authenticate(context.tokens);
-  const json = express.json();
+export function signRoutes(api: ApiRouter, context: StorageContext): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/object/sign/:bucket/*key',
+      summary: 'Create a signed download URL',
+      tags,
+      auth: 'bearer',
+      params,
+      body: signBody,
+      responses: {
+        200: { description: 'The URL, relative to the API', body: z.object({ signedURL: z.string() }) },
+      },
+    },
+    async ({ body }, req, res) => {
+      const { bucketId, key } = objectPath(req);
+      const transform = transformations(body.transform);
+      const scope = requestScope(req, res, 'object.sign');
+      const token = await createSignedUrl(context, scope, bucketId, key, body.expiresIn, transform);
+      res.json({ signedURL: signedUrl(bucketId, key, token, transform !== undefined) });
+    },
+  );
 
-  router.post('/object/sign/:bucket/*key', auth, json, async (req, res) => {
-    const body = signBody.parse(req.body ?? {});
-    const { bucketId, key } = objectPath(req);
-    const transform = transformations(body.transform);
-    const scope = requestScope(req, res, 'object.sign');
-    const token = await createSignedUrl(context, scope, bucketId, key, body.expiresIn, transform);
-    res.json({ signedURL: signedUrl(bucketId, key, token, transform !== undefined) });
-  });
-
-  router.post('/object/sign/:bucket', auth, json, async (req, res) => {
-    const body = signManyBody.parse(req.body ?? {});
-    const bucketId = req.params.bucket as string;
-    const scope = requestScope(req, res, 'object.sign_many');
-    const results = await createSignedUrls(context, scope, bucketId, body.paths, body.expiresIn);
-    res.json(
-      results.map(({ path, token }) => ({
-        path,
-        signedURL: token ? signedUrl(bucketId, path, token) : null,
-        error: token ? null : UNREADABLE_OBJECT_MESSAGE,
-      })),
-    );
-  });
-
-  return router;
+  api.route(
+    {
+      method: 'post',
+      path: '/object/sign/:bucket',
+      summary: 'Create signed download URLs for several objects',
+      tags,
+      auth: 'bearer',
+      params,
+      body: signManyBody,
+      responses: {
+        200: {
+          description: 'One entry per path; `error` when the caller may not read it',
+          body: z.array(
+            z.object({ path: z.string(), signedURL: z.string().nullable(), error: z.string().nullable() }),
+          ),
+        },
+      },
+    },
+    async ({ body }, req, res) => {
+      const bucketId = req.params.bucket as string;
+      const scope = requestScope(req, res, 'object.sign_many');
+      const results = await createSignedUrls(context, scope, bucketId, body.paths, body.expiresIn);
+      res.json(
+        results.map(({ path, token }) => ({
+          path,
+          signedURL: token ? signedUrl(bucketId, path, token) : null,
+          error: token ? null : UNREADABLE_OBJECT_MESSAGE,
+        })),
+      );
+    },
+  );
 }
