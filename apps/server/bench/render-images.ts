@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       if (up.status !== 200) throw new Error(`upload answered ${up.status}: ${await up.text()}`);
     }
     const restingMiB = await rssMiB(pid, 'VmRSS');
+    const uploadPeakMiB = await rssMiB(pid, 'VmHWM');
     const render = async (name: string) => {
       const response = await fetch(`${url}/render/image/authenticated/bench/${name}?${QUERY}`, {
         headers: { ...auth, accept: 'image/webp,*/*' },
@@ -94,25 +95,31 @@ async function main(): Promise<void> {
       }
     };
 
+    let renderingPeakMiB = 0;
+    const sampler = setInterval(async () => {
+      renderingPeakMiB = Math.max(renderingPeakMiB, await rssMiB(pid, 'VmRSS').catch(() => 0));
+    }, 50);
     const cold = await load(async (n) => {
       if (n >= coldRequests) return false;
       await render(`photo-${n}.jpg`);
       return true;
     });
-    const coldPeakMiB = await rssMiB(pid, 'VmHWM');
+    const coldPeakMiB = renderingPeakMiB;
     const warmUntil = performance.now() + warmSeconds * 1000;
     const warm = await load(async () => {
       if (performance.now() >= warmUntil) return false;
       await render('photo-0.jpg');
       return true;
     });
+    clearInterval(sampler);
     const sourceKiB = Math.round((sources[0]?.length ?? 0) / 1024);
     process.stdout.write(
       `2000×1500 JPEG (${sourceKiB} KiB) → 300×200 WebP, ${CONNECTIONS} connections\n` +
         `cold: ${cold.done} requests in ${cold.seconds.toFixed(1)} s = ${(cold.done / cold.seconds).toFixed(1)} req/s\n` +
         `warm: ${warm.done} requests in ${warm.seconds.toFixed(1)} s = ${(warm.done / warm.seconds).toFixed(1)} req/s\n` +
-        `server RSS: ${restingMiB.toFixed(0)} MiB before, peak ${coldPeakMiB.toFixed(0)} MiB after cold, ` +
-        `peak ${(await rssMiB(pid, 'VmHWM')).toFixed(0)} MiB overall\n`,
+        `server RSS: ${restingMiB.toFixed(0)} MiB before rendering (peak ${uploadPeakMiB.toFixed(0)} MiB while ` +
+        `uploading the sources); sampled peak ${coldPeakMiB.toFixed(0)} MiB while cold, ` +
+        `${renderingPeakMiB.toFixed(0)} MiB while cold or warm; VmHWM ${(await rssMiB(pid, 'VmHWM')).toFixed(0)} MiB\n`,
     );
   } finally {
     server.kill('SIGTERM');
