@@ -13,6 +13,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Stowage's LOG_LEVEL: `info` (its default, one line per request) unless told otherwise. */
   readonly logLevel: string;
+  /** Run Stowage under `node --cpu-prof`, writing to `<outDir>/profiles`. */
+  readonly cpuProf: boolean;
   /** Where `<db>.json` and `<db>.md` are written. */
   readonly outDir: string;
 }
@@ -28,6 +30,7 @@ export const USAGE = `pnpm bench [options]
   --db postgres|pglite  Stowage's database (default postgres: a fresh database on DATABASE_URL's server,
                       or on postgres://postgres@127.0.0.1:5432/postgres)
   --log-level L       Stowage's LOG_LEVEL (default info, as users run it)
+  --cpu-prof          run Stowage with node --cpu-prof; the profile lands in <out>/profiles
   --out DIR           results directory (default apps/bench/results for a full run, apps/bench/.bench otherwise)`;
 
 const BENCH_ROOT = path.resolve(__dirname, '..');
@@ -41,6 +44,7 @@ const OPTIONS = {
   db: { type: 'string', default: 'postgres' },
   'log-level': { type: 'string', default: 'info' },
   out: { type: 'string' },
+  'cpu-prof': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -82,6 +86,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     },
     quick,
     logLevel: values['log-level'],
+    cpuProf: values['cpu-prof'],
     outDir: path.resolve(values.out ?? path.join(BENCH_ROOT, full ? 'results' : '.bench')),
   };
 }

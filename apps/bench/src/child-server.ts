@@ -26,6 +26,8 @@ export interface ChildServerOptions {
   /** The TypeScript entry point, run as `node --import tsx <entry>`: one process, so /proc/<pid> is the server. */
   readonly entry: string;
   readonly args?: readonly string[];
+  /** Flags for node itself, such as `--cpu-prof`. */
+  readonly nodeOptions?: readonly string[];
   /** Where `tsx` resolves from. */
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
@@ -39,7 +41,7 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
   const log = openSync(options.logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', options.entry, ...(options.args ?? [])],
+    [...(options.nodeOptions ?? []), '--import', 'tsx', options.entry, ...(options.args ?? [])],
     {
       cwd: options.cwd,
       env: options.env,

@@ -27,6 +27,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     serverUrl: options.serverUrl,
     workDir,
     logLevel: options.logLevel,
+    ...(options.cpuProf && { cpuProfDir: path.join(options.outDir, 'profiles') }),
   });
   const baseline = await startBaseline(workDir, baselineRoot).catch(async (error: unknown) => {
     await stowage.stop();

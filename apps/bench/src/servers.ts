@@ -29,6 +29,8 @@ export interface StowageOptions {
   readonly serverUrl: string;
   readonly workDir: string;
   readonly logLevel: string;
+  /** A directory for `node --cpu-prof`'s profile of the server. */
+  readonly cpuProfDir?: string;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function startStowage(options: StowageOptions): Promise<StowageUnde
   try {
     const server = await startChildServer({
       entry: path.join(SERVER_ROOT, 'src/main.ts'),
+      nodeOptions: options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [],
       cwd: SERVER_ROOT,
       env: {
         PATH: process.env.PATH,
