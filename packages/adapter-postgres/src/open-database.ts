@@ -3,6 +3,7 @@ import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { ParsedPostgresConfig } from './config';
 import type { MigrationSession } from './migration-session';
+import { PipelinedClient } from './pipelined-client';
 import type { StorageDatabase } from './storage-database';
 
 /** A kysely instance on one of the two dialects, and a single session for the migrator. */
@@ -21,6 +22,7 @@ export function openDatabase(config: ParsedPostgresConfig): OpenDatabase {
 
 function openPool(config: ParsedPostgresConfig): OpenDatabase {
   const pool = new Pool({
+    Client: PipelinedClient,
     connectionString: config.databaseUrl,
     max: config.poolSize,
     connectionTimeoutMillis: config.connectionTimeoutMs,

@@ -1,0 +1,33 @@
+import { PipelinedClient } from '../src/pipelined-client';
+import { failureOf } from './support/fixtures';
+
+const databaseUrl = process.env.DATABASE_URL;
+const onPostgres = databaseUrl ? describe : describe.skip;
+
+onPostgres('PipelinedClient', () => {
+  let client: PipelinedClient;
+  beforeEach(async () => {
+    client = new PipelinedClient({ connectionString: databaseUrl });
+    await client.connect();
+  });
+  afterEach(() => client.end());
+
+  it('runs the statements after begin inside its transaction', async () => {
+    await client.query('begin');
+    await client.query(`select set_config('stowage.test', $1, true)`, ['inside']);
+    const { rows } = await client.query(`select current_setting('stowage.test', true) as setting`);
+    await client.query('commit');
+    const after = await client.query(`select current_setting('stowage.test', true) as setting`);
+    expect([rows[0].setting, after.rows[0].setting ?? '']).toEqual(['inside', '']);
+  });
+
+  it('fails the statement after begin when begin failed, even if that statement itself succeeded', async () => {
+    await client.query('begin');
+    await expect(client.query('select 1 / 0')).rejects.toThrow('division by zero');
+    // Inside an aborted transaction begin fails, while the rollback sent with it succeeds.
+    await client.query('begin');
+    expect(await failureOf(client.query('rollback'))).toMatch(/current transaction is aborted/);
+    const { rows } = await client.query('select 1 as one');
+    expect(rows).toEqual([{ one: 1 }]);
+  });
+});
