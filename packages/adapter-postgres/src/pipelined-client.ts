@@ -4,12 +4,14 @@ const BEGUN: QueryResult = { command: 'BEGIN', rowCount: null, oid: 0, rows: [],
 
 /**
  * A `pg` client in pipeline mode that sends `begin` without waiting for its answer, so the statement after
- * it (a unit of work's session settings) travels in the same round trip. That statement's promise settles
+ * it (a unit of work's session settings) travels in the same round trip, and in the same write: the socket
+ * stays corked from `begin` until that statement is queued. That statement's promise settles
  * only once `begin` has succeeded as well: when `begin` fails, the unit of work fails before any statement
  * of its own is sent, and nothing ever runs for a caller outside its transaction.
  */
 export class PipelinedClient extends Client {
   private pendingBegin?: Promise<unknown>;
+  private corked = false;
 
   constructor(config?: ClientConfig) {
     super({ ...config, pipeline: true } as ClientConfig);
@@ -20,6 +22,7 @@ export class PipelinedClient extends Client {
     const send = () => Reflect.apply(Client.prototype.query, this, args);
     if (typeof args[args.length - 1] === 'function') return send();
     if (args[0] === 'begin' && this.pendingBegin === undefined) {
+      this.cork();
       const begun = send() as Promise<unknown>;
       begun.catch(() => undefined);
       this.pendingBegin = begun;
@@ -29,6 +32,25 @@ export class PipelinedClient extends Client {
     const answer = send();
     if (begun === undefined) return answer;
     this.pendingBegin = undefined;
+    this.uncork();
     return Promise.all([begun, answer]).then(([, result]) => result);
+  }
+
+  private get socket(): { cork(): void; uncork(): void } {
+    return (this as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection
+      .stream;
+  }
+
+  private cork(): void {
+    this.socket.cork();
+    this.corked = true;
+    // Should no statement follow in this turn of the event loop, `begin` still leaves.
+    setImmediate(() => this.uncork());
+  }
+
+  private uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 }
