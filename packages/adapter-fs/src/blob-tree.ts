@@ -61,15 +61,16 @@ export class BlobTree {
     }
   }
 
-  /** Opens a blob for reading; rejects with NoSuchKey when there is no such file. */
-  async open(file: string): Promise<FileHandle> {
+  /** Opens a blob for reading, with its size; rejects with NoSuchKey when there is no such file. */
+  async open(file: string): Promise<{ handle: FileHandle; size: number }> {
     let handle: FileHandle;
     try {
       handle = await open(file, 'r');
     } catch (error) {
       throw hasErrno(error, ...MISSING) ? errors.noSuchKey() : error;
     }
-    if ((await handle.stat()).isFile()) return handle;
+    const stats = await handle.stat();
+    if (stats.isFile()) return { handle, size: stats.size };
     await handle.close();
     throw errors.noSuchKey();
   }

@@ -43,8 +43,10 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    const handle = await this.tree.open(blobPath(this.tree.root, key));
-    return handle.createReadStream(range && { start: range.start, end: range.end });
+    const { handle, size } = await this.tree.open(blobPath(this.tree.root, key));
+    // Reading up to the known last byte spares the read that would only find the end of the file.
+    const end = range?.end ?? size - 1;
+    return handle.createReadStream({ start: range?.start ?? 0, ...(end >= 0 && { end }) });
   }
 
   async head(key: string): Promise<BlobHead | undefined> {
@@ -72,7 +74,7 @@ export class FsBlobStore implements BlobStore {
   async copy(sourceKey: string, destinationKey: string): Promise<BlobInfo> {
     blobPath(this.tree.root, destinationKey);
     const source = await this.tree.open(blobPath(this.tree.root, sourceKey));
-    return this.put(destinationKey, source.createReadStream());
+    return this.put(destinationKey, source.handle.createReadStream());
   }
 
   createMultipartUpload(key: string): Promise<string> {
