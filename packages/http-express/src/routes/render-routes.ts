@@ -23,12 +23,13 @@ import { requestScope } from '../request-scope';
 import { isNotModified } from '../send-object';
 import { downloadQuery, objectParams } from './download-routes';
 
+// Strings here: core validates and clamps them, for the query and a token's claim alike.
 const transformQuery = z.object({
-  width: z.string().optional(),
-  height: z.string().optional(),
-  resize: z.string().optional(),
-  quality: z.string().optional(),
-  format: z.string().optional(),
+  width: z.string().optional().describe('Width in pixels, clamped to the configured bounds'),
+  height: z.string().optional().describe('Height in pixels, clamped to the configured bounds'),
+  resize: z.string().optional().describe('cover (default: fill the box, crop), contain (fit inside) or fill'),
+  quality: z.string().optional().describe('20–100, default 80'),
+  format: z.string().optional().describe('origin keeps the source format; otherwise negotiated from Accept'),
 });
 const signedQuery = z.object({ token: z.string().min(1).describe('The token of a signed URL') });
 
