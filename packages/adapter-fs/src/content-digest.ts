@@ -1,16 +1,24 @@
 import { createHash } from 'node:crypto';
+import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
 
 /** Counts and MD5-hashes bytes as they stream past, so nothing is read twice. */
 export class ContentDigest {
   size = 0;
   private readonly hash = createHash('md5');
 
-  async *observe(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of source) {
-      this.hash.update(chunk);
-      this.size += chunk.length;
-      yield chunk;
-    }
+  /**
+   * `source` as a stream that hashes and counts each chunk on its way: a Transform, so a large body costs
+   * no promise per chunk. An error on either side destroys both.
+   */
+  observe(source: AsyncIterable<Buffer>): Readable {
+    const counted = new Transform({
+      transform: (chunk: Buffer, _encoding, callback: TransformCallback) => {
+        this.hash.update(chunk);
+        this.size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    return pipeline(source, counted, () => undefined);
   }
 
   /** The binary MD5; call once, after the stream has ended. */
