@@ -50,6 +50,10 @@ const environment = z.object({
   IMAGE_TRANSFORMATION_MAX_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
   IMAGE_TRANSFORMATION_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_ENABLED: flag.default(true),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(1).default(2000),
+  SHUTDOWN_GRACE_PERIOD_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 export type Environment = z.infer<typeof environment>;

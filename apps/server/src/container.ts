@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { FsBlobStore } from '@stowage/adapter-fs';
-import { createPostgresMetadataStore } from '@stowage/adapter-postgres';
+import { createPostgresMetadataStore, type QueryObserver } from '@stowage/adapter-postgres';
 import { S3BlobStore } from '@stowage/adapter-s3';
 import { SharpImageEngine } from '@stowage/adapter-sharp';
-import type { BlobStore, ImageContext, MetadataStore, StorageContext, TokenService } from '@stowage/core';
+import type { BlobStore, ImageContext, StorageContext, TokenService } from '@stowage/core';
 import { JoseTokenService } from '@stowage/http-express';
 import { container, type DependencyContainer } from 'tsyringe';
 import type { Config } from './config';
+import { InstrumentedBlobStore } from './instrumented-blob-store';
+import { createServerMetrics, type ServerMetrics } from './server-metrics';
 
 /** Injection tokens of the pieces the server wires together. */
 export const TOKENS = {
@@ -18,6 +20,8 @@ export const TOKENS = {
   context: Symbol('StorageContext'),
   /** Registered only when image transformation is enabled. */
   images: Symbol('ImageContext'),
+  /** Registered only when METRICS_ENABLED. */
+  metrics: Symbol('ServerMetrics'),
 } as const;
 
 /** The blob store of `backend` (the configured one by default), as the server would use it. */
@@ -43,13 +47,16 @@ export function fileBackendRoot(config: Config): string {
 }
 
 /** The metadata store of the configuration, migrated: Postgres at DATABASE_URL, else embedded PGlite. */
-export function openMetadataStore(config: Config): Promise<MetadataStore> {
-  return createPostgresMetadataStore({
-    databaseUrl: config.DATABASE_URL,
-    pgliteDataDir: config.DATABASE_URL ? undefined : path.resolve(config.STOWAGE_DATA_DIR, 'pg'),
-    poolSize: config.DATABASE_POOL_SIZE,
-    installRoles: config.DB_INSTALL_ROLES,
-  });
+export function openMetadataStore(config: Config, onQuery?: QueryObserver) {
+  return createPostgresMetadataStore(
+    {
+      databaseUrl: config.DATABASE_URL,
+      pgliteDataDir: config.DATABASE_URL ? undefined : path.resolve(config.STOWAGE_DATA_DIR, 'pg'),
+      poolSize: config.DATABASE_POOL_SIZE,
+      installRoles: config.DB_INSTALL_ROLES,
+    },
+    onQuery,
+  );
 }
 
 function imageContext(config: Config): ImageContext {
@@ -71,13 +78,16 @@ function imageContext(config: Config): ImageContext {
  * is migrated before it is registered, so nothing starts on an old schema.
  */
 export async function createContainer(config: Config): Promise<DependencyContainer> {
-  const metadata = await openMetadataStore(config);
+  const metrics: ServerMetrics | undefined = config.METRICS_ENABLED ? createServerMetrics() : undefined;
+  const metadata = await openMetadataStore(config, metrics?.onQuery);
+  metrics?.watchPool(() => metadata.poolUse());
   const tokens: TokenService = new JoseTokenService({
     jwtSecret: config.jwtSecret,
     jwtAlgorithms: [config.AUTH_JWT_ALGORITHM],
     jwksUrl: config.AUTH_JWKS_URL,
   });
-  const blobs = createBlobStore(config);
+  const backend = createBlobStore(config);
+  const blobs = metrics ? new InstrumentedBlobStore(backend, metrics.onBlobOperation) : backend;
   const context: StorageContext = {
     metadata,
     blobs,
@@ -94,6 +104,7 @@ export async function createContainer(config: Config): Promise<DependencyContain
   child.register(TOKENS.blobs, { useValue: blobs });
   child.register(TOKENS.tokens, { useValue: tokens });
   child.register(TOKENS.context, { useValue: context });
+  if (metrics) child.register(TOKENS.metrics, { useValue: metrics });
   if (config.imageTransformationEnabled) child.register(TOKENS.images, { useValue: imageContext(config) });
   return child;
 }

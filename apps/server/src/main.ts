@@ -1,37 +1,52 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { ImageContext, MetadataStore, StorageContext } from '@stowage/core';
-import { createStorageApp } from '@stowage/http-express';
-import express from 'express';
+import type { BlobStore, ImageContext, MetadataStore, StorageContext } from '@stowage/core';
+import { createStorageApp, InFlightRequests, SENSITIVE_NAMES } from '@stowage/http-express';
 import pino from 'pino';
 import { apiKeys } from './api-keys';
 import { loadConfig } from './config';
 import { createContainer, TOKENS } from './container';
-import { requestLog } from './request-log';
+import { shutDown } from './graceful-shutdown';
+import { readiness } from './readiness';
+import type { ServerMetrics } from './server-metrics';
+
+// Credentials never reach the log, whatever object carries them.
+const REDACT = SENSITIVE_NAMES.flatMap((name) => [`*["${name}"]`, `*.*["${name}"]`]);
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = pino({ level: config.LOG_LEVEL, redact: REDACT });
   const container = await createContainer(config);
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(requestLog(logger));
   const keys = await apiKeys(config);
-  app.use(
-    createStorageApp({
-      context: container.resolve<StorageContext>(TOKENS.context),
-      images: container.isRegistered(TOKENS.images)
-        ? container.resolve<ImageContext>(TOKENS.images)
-        : undefined,
-      s3: {
-        ...(config.S3_PROTOCOL_ACCESS_KEY_ID &&
-          config.S3_PROTOCOL_ACCESS_KEY_SECRET && {
-            accessKey: { id: config.S3_PROTOCOL_ACCESS_KEY_ID, secret: config.S3_PROTOCOL_ACCESS_KEY_SECRET },
-          }),
-        sessionTokenSecret: keys.anonKey,
-      },
+  const inFlight = new InFlightRequests();
+  const metadata = container.resolve<MetadataStore>(TOKENS.metadata);
+  let stopping = false;
+  const metrics = container.isRegistered(TOKENS.metrics)
+    ? container.resolve<ServerMetrics>(TOKENS.metrics)
+    : undefined;
+  const app = createStorageApp({
+    context: container.resolve<StorageContext>(TOKENS.context),
+    logger,
+    inFlight,
+    ...(metrics && { metrics: { registry: metrics.registry, token: config.METRICS_TOKEN } }),
+    readiness: readiness({
+      metadata,
+      blobs: container.resolve<BlobStore>(TOKENS.blobs),
+      tenantId: config.TENANT_ID,
+      timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS,
+      stopping: () => stopping,
     }),
-  );
+    images: container.isRegistered(TOKENS.images)
+      ? container.resolve<ImageContext>(TOKENS.images)
+      : undefined,
+    s3: {
+      ...(config.S3_PROTOCOL_ACCESS_KEY_ID &&
+        config.S3_PROTOCOL_ACCESS_KEY_SECRET && {
+          accessKey: { id: config.S3_PROTOCOL_ACCESS_KEY_ID, secret: config.S3_PROTOCOL_ACCESS_KEY_SECRET },
+        }),
+      sessionTokenSecret: keys.anonKey,
+    },
+  });
 
   const server = app.listen(config.SERVER_PORT, config.SERVER_HOST);
   await once(server, 'listening');
@@ -49,14 +64,20 @@ async function main(): Promise<void> {
       `anon key:         ${keys.anonKey}\nservice_role key: ${keys.serviceKey}\n\n`,
   );
 
+  // Keep-alive connections are closed after their current response once shutdown has begun.
+  server.prependListener('request', (_req, res) => {
+    if (stopping) res.setHeader('connection', 'close');
+  });
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    server.close(async () => {
-      await container.resolve<MetadataStore>(TOKENS.metadata).close();
-      logger.info('stopped');
-      process.exit(0);
-    });
-    server.closeIdleConnections();
+    if (stopping) return;
+    stopping = true;
+    const release = () => metadata.close();
+    shutDown({ server, inFlight, gracePeriodMs: config.SHUTDOWN_GRACE_PERIOD_MS, release, logger }, signal)
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -1,42 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-const TSX = require.resolve('tsx/cli');
+import { type Started, start } from './start-server';
 
 // Unique per run: with DATABASE_URL set, the server shares that database with earlier runs.
 const bucket = `server-${Date.now()}`;
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  anonKey: string;
-  serviceKey: string;
-}
-
-/** Starts the real server as `pnpm start` would, on a free port and a fresh data directory. */
-function start(env: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(process.execPath, [TSX, path.join(__dirname, '../src/main.ts')], {
-    env: { ...process.env, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      const anonKey = /anon key:\s+(\S+)/.exec(output)?.[1];
-      const serviceKey = /service_role key:\s+(\S+)/.exec(output)?.[1];
-      if (url && anonKey && serviceKey) resolve({ child, url, anonKey, serviceKey });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
 
 describe('the standalone server', () => {
   let dataDir: string;
@@ -45,7 +13,7 @@ describe('the standalone server', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-server-'));
     server = await start({ STOWAGE_DATA_DIR: dataDir });
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     if (server && server.child.exitCode === null) {
@@ -77,6 +45,31 @@ describe('the standalone server', () => {
     expect(await asAnon.json()).toMatchObject({ statusCode: '403', code: 'AccessDenied' });
   });
 
+  it('is ready on /health and exposes HTTP, database, blob backend and runtime metrics on /metrics', async () => {
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      ready: true,
+      checks: { database: { ok: true }, blobBackend: { ok: true } },
+    });
+    const put = await fetch(`${server.url}/object/${bucket}/metered.txt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.serviceKey}`, 'content-type': 'text/plain' },
+      body: 'metered',
+    });
+    expect(put.status).toBe(200);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(
+      /stowage_http_requests_total\{method="POST",route="\/object\/:bucket\/\*key",status="200"\} 1/,
+    );
+    expect(text).toMatch(/stowage_db_query_duration_seconds_count [1-9]/);
+    expect(text).toMatch(/stowage_blob_operation_duration_seconds_count\{operation="put"\} 1/);
+    expect(text).toContain('stowage_blob_operation_errors_total');
+    expect(text).toMatch(/nodejs_eventloop_lag_seconds \d/);
+    expect(text).toMatch(/process_resident_memory_bytes \d/);
+    if (process.env.DATABASE_URL) expect(text).toMatch(/stowage_db_pool_connections\{state="max"\} 10/);
+  });
+
   it('keeps its data under STOWAGE_DATA_DIR and stops cleanly on SIGTERM', async () => {
     const upload = await fetch(`${server.url}/object/${bucket}/hello.txt`, {
       method: 'POST',
@@ -95,5 +88,5 @@ describe('the standalone server', () => {
       headers: { authorization: `Bearer ${server.serviceKey}` },
     });
     expect(await download.text()).toBe('hello');
-  }, 120_000);
+  }, 300_000);
 });

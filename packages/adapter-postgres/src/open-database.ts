@@ -1,10 +1,21 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, type LogEvent, PGliteDialect, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { ParsedPostgresConfig } from './config';
 import type { MigrationSession } from './migration-session';
 import { PipelinedClient } from './pipelined-client';
 import type { StorageDatabase } from './storage-database';
+
+/** Told of every query once it settles: how long it took and whether it failed (for metrics). */
+export type QueryObserver = (durationMs: number, failed: boolean) => void;
+
+/** The connection pool's state: connections open, idle, requests waiting for one, and the limit. */
+export interface PoolUse {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+  readonly max: number;
+}
 
 /** A kysely instance on one of the two dialects, and a single session for the migrator. */
 export interface OpenDatabase {
@@ -12,15 +23,22 @@ export interface OpenDatabase {
   /** PGlite has one connection: units of work must take turns on it. */
   readonly singleConnection: boolean;
   migrationSession(): Promise<MigrationSession>;
+  /** `undefined` for PGlite, which has one connection and no pool. */
+  poolUse(): PoolUse | undefined;
   /** Ends the pool or closes PGlite, whether or not kysely ever used it. */
   close(): Promise<void>;
 }
 
-export function openDatabase(config: ParsedPostgresConfig): OpenDatabase {
-  return config.databaseUrl === undefined ? openPglite(config.pgliteDataDir) : openPool(config);
+const queryLog = (onQuery: QueryObserver | undefined) =>
+  onQuery && ((event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'error'));
+
+export function openDatabase(config: ParsedPostgresConfig, onQuery?: QueryObserver): OpenDatabase {
+  return config.databaseUrl === undefined
+    ? openPglite(config.pgliteDataDir, onQuery)
+    : openPool(config, onQuery);
 }
 
-function openPool(config: ParsedPostgresConfig): OpenDatabase {
+function openPool(config: ParsedPostgresConfig, onQuery: QueryObserver | undefined): OpenDatabase {
   const pool = new Pool({
     Client: PipelinedClient,
     connectionString: config.databaseUrl,
@@ -31,10 +49,16 @@ function openPool(config: ParsedPostgresConfig): OpenDatabase {
   // An idle connection that drops (server restart, database dropped) is discarded by the pool and
   // replaced at the next checkout; without a listener its error would crash the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<StorageDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<StorageDatabase>({ dialect: new PostgresDialect({ pool }), log: queryLog(onQuery) });
   return {
     db,
     singleConnection: false,
+    poolUse: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: config.poolSize,
+    }),
     async migrationSession() {
       const client = await pool.connect();
       return {
@@ -52,12 +76,13 @@ function openPool(config: ParsedPostgresConfig): OpenDatabase {
   };
 }
 
-function openPglite(dataDir: string | undefined): OpenDatabase {
+function openPglite(dataDir: string | undefined, onQuery: QueryObserver | undefined): OpenDatabase {
   const pglite = new PGlite(dataDir);
-  const db = new Kysely<StorageDatabase>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<StorageDatabase>({ dialect: new PGliteDialect({ pglite }), log: queryLog(onQuery) });
   return {
     db,
     singleConnection: true,
+    poolUse: () => undefined,
     async migrationSession() {
       await pglite.waitReady;
       return {

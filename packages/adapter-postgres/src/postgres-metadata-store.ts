@@ -5,7 +5,7 @@ import { applyScope } from './apply-scope';
 import { type ParsedPostgresConfig, type PostgresConfig, postgresConfigSchema } from './config';
 import { fromDatabaseError } from './database-error';
 import { migrate } from './migrator';
-import { type OpenDatabase, openDatabase } from './open-database';
+import { type OpenDatabase, openDatabase, type PoolUse, type QueryObserver } from './open-database';
 import { PostgresMetadataTransaction } from './postgres-metadata-transaction';
 import { PostgresResumableUploadStore } from './postgres-resumable-upload-store';
 import type { StorageDatabase } from './storage-database';
@@ -58,6 +58,11 @@ export class PostgresMetadataStore implements MetadataStore {
     }
   }
 
+  /** The connection pool's state, for metrics; `undefined` on PGlite. */
+  poolUse(): PoolUse | undefined {
+    return this.database.poolUse();
+  }
+
   close(): Promise<void> {
     this.closed ??= this.queue.then(async () => {
       await this.uploadLocks.close();
@@ -95,11 +100,15 @@ export class PostgresMetadataStore implements MetadataStore {
 
 /**
  * Opens the database named by the configuration (a Postgres server, a PGlite directory, or an in-memory
- * PGlite), brings its schema up to date and returns the store.
+ * PGlite), brings its schema up to date and returns the store. `onQuery` hears of every query after the
+ * migration.
  */
-export async function createPostgresMetadataStore(config: PostgresConfig): Promise<PostgresMetadataStore> {
+export async function createPostgresMetadataStore(
+  config: PostgresConfig,
+  onQuery?: QueryObserver,
+): Promise<PostgresMetadataStore> {
   const parsed = postgresConfigSchema.parse(config);
-  const database = openDatabase(parsed);
+  const database = openDatabase(parsed, onQuery);
   try {
     const session = await database.migrationSession();
     try {

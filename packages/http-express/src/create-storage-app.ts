@@ -2,12 +2,17 @@ import { errors, type ImageContext, type StorageContext } from '@stowage/core';
 import express from 'express';
 import { authenticate } from './authenticate';
 import { errorHandler } from './error-response';
+import { httpMetrics } from './http-metrics';
+import { InFlightRequests } from './in-flight-requests';
 import { ApiRouter } from './openapi/api-router';
 import { documentationAssets, documentationRoutes } from './openapi/documentation-routes';
 import { type OpenApiDocument, openApiDocument } from './openapi/openapi-document';
+import { type RequestLogger, requestLog } from './request-log';
 import { bucketRoutes } from './routes/bucket-routes';
 import { downloadRoutes } from './routes/download-routes';
+import { healthRoutes, type Readiness } from './routes/health-routes';
 import { listRoutes } from './routes/list-routes';
+import { type MetricsOptions, metricsRoutes } from './routes/metrics-routes';
 import { objectRoutes } from './routes/object-routes';
 import { operationRoutes } from './routes/operation-routes';
 import { renderRoutes } from './routes/render-routes';
@@ -23,6 +28,14 @@ export interface StorageAppOptions {
   readonly s3?: S3RouterOptions;
   /** Image transformation (`/render/image/…`); without it those routes do not exist. */
   readonly images?: ImageContext;
+  /** Writes one line per request. */
+  readonly logger?: RequestLogger;
+  /** Serves `/metrics` and records the HTTP metrics in its registry; without it `/metrics` is not served. */
+  readonly metrics?: MetricsOptions;
+  /** `/health` answers this; without it, ready whenever the process answers. */
+  readonly readiness?: Readiness;
+  /** Counts the requests being served; the host waits on it at shutdown. */
+  readonly inFlight?: InFlightRequests;
 }
 
 /** The Supabase-Storage-compatible REST API, every route at the root, and its OpenAPI document. */
@@ -32,10 +45,16 @@ export function createStorageApp(options: StorageAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  const inFlight = options.inFlight ?? new InFlightRequests();
+  if (options.logger) app.use(requestLog(options.logger));
+  app.use(inFlight.middleware);
+  if (options.metrics) app.use(httpMetrics(options.metrics.registry, inFlight));
 
   const api = new ApiRouter(authenticate(context.tokens));
   let document: OpenApiDocument | undefined;
   operationRoutes(api, version);
+  healthRoutes(api, options.readiness ?? (async () => ({ ready: true, checks: {} })));
+  if (options.metrics) metricsRoutes(api, options.metrics);
   documentationRoutes(api, () => {
     document ??= openApiDocument(api.routes, version);
     return document;

@@ -84,13 +84,20 @@ function clientErrorStatus(error: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 && expose !== false ? status : undefined;
 }
 
+const FAILURE = 'failure';
+
+/** The error a request failed with on the server's side (5xx, or a stream cut short), for the log. */
+export const failureOf = (res: Response): unknown => res.locals[FAILURE];
+
 /** Writes an error envelope; when headers are already out, the only honest answer is to cut the stream. */
 export function sendError(res: Response, error: unknown): void {
   if (res.headersSent) {
+    res.locals[FAILURE] = error;
     res.destroy(error instanceof Error ? error : undefined);
     return;
   }
   const { httpStatus, body } = errorResponse(error);
+  if (httpStatus >= 500) res.locals[FAILURE] = error;
   // An upload refused mid-body is never read to its end: close the connection rather than leave it stuck.
   if (!res.req.complete) res.set('connection', 'close');
   res.status(httpStatus).type('application/json; charset=utf-8').send(JSON.stringify(body));

@@ -1,7 +1,12 @@
 export { createStorageApp, type StorageAppOptions } from './create-storage-app';
 export { type ErrorEnvelope, errorResponse } from './error-response';
+export { InFlightRequests } from './in-flight-requests';
 export { JoseTokenService, type JoseTokenServiceOptions } from './jose-token-service';
 export { ApiRouter, type RouteHandler } from './openapi/api-router';
 export { type OpenApiDocument, openApiDocument } from './openapi/openapi-document';
 export type { ResponseSpec, RouteInput, RouteSpec } from './openapi/route-spec';
+export type { RequestLogger } from './request-log';
+export type { Readiness, ReadinessReport } from './routes/health-routes';
+export type { MetricsOptions } from './routes/metrics-routes';
 export type { S3RouterOptions } from './s3/s3-router';
+export { SENSITIVE_NAMES } from './sensitive-values';
