@@ -17,7 +17,7 @@ const size = z.string().transform((value, ctx) => {
 const byteCount = size.pipe(z.number().int().min(1));
 
 /** The environment, under the reference server's names so Stowage can replace it in place. */
-const environment = z.object({
+export const environmentSchema = z.object({
   SERVER_HOST: z.string().default('0.0.0.0'),
   SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(5000),
   STOWAGE_DATA_DIR: z.string().default('./data'),
@@ -56,7 +56,7 @@ const environment = z.object({
   SHUTDOWN_GRACE_PERIOD_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
-export type Environment = z.infer<typeof environment>;
+export type Environment = z.infer<typeof environmentSchema>;
 
 export interface Config extends Environment {
   /** Whether AUTH_JWT_SECRET was left unset and the development secret is in use. */
@@ -68,7 +68,7 @@ export interface Config extends Environment {
 
 /** Parses the environment once at start-up; a bad value stops the server with every problem listed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = environment.safeParse(env);
+  const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
