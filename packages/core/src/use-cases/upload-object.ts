@@ -68,25 +68,29 @@ export async function uploadObject(
   input: UploadObjectInput,
 ): Promise<StoredObject> {
   const key = assertKey(input.key);
-  const bucket = await findUploadTarget(context, scope, input.bucketId);
-  assertMimeTypeAllowed(bucket.allowedMimeTypes, input.contentType);
-  const limit = uploadLimitOf(context, bucket);
-  if (limit !== null && input.contentLength !== undefined && input.contentLength > limit) {
-    throw errors.entityTooLarge();
-  }
-
+  const bucketId = assertBucketName(input.bucketId);
   const version = newVersion();
   const owner = input.owner ?? ownerOf(scope.caller);
   const row = (metadata: ObjectMetadata): NewObject => ({
-    bucketId: bucket.id,
+    bucketId,
     name: key,
     ...owner,
     version,
     metadata,
     userMetadata: input.userMetadata,
   });
+  // The policies are asked while the bucket's settings are read (two read-only transactions, one wait);
+  // the bucket's own refusals still come first.
   const pending = objectMetadata(input, { size: 0, etag: '' });
-  await context.metadata.dryRun(scope, (tx) => writeObjectRow(tx, row(pending), input.upsert));
+  const allowed = context.metadata.dryRun(scope, (tx) => writeObjectRow(tx, row(pending), input.upsert));
+  allowed.catch(() => undefined);
+  const bucket = await findUploadTarget(context, scope, bucketId);
+  assertMimeTypeAllowed(bucket.allowedMimeTypes, input.contentType);
+  const limit = uploadLimitOf(context, bucket);
+  if (limit !== null && input.contentLength !== undefined && input.contentLength > limit) {
+    throw errors.entityTooLarge();
+  }
+  await allowed;
 
   const location = blobKey({ tenantId: context.settings.tenantId, bucketId: bucket.id, key, version });
   const limited = pipeline(input.body, sizeLimit(limit), () => undefined);
