@@ -82,7 +82,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
       warmupMs: number(values.warmup, quick ? 0.5 : 2) * 1000,
       durationMs: number(values.duration, quick ? 1 : 3) * 1000,
       runs,
-      deletesPerRun: quick ? 300 : 2000,
+      deletesPerRun: quick ? 200 : 500,
     },
     quick,
     logLevel: values['log-level'],
