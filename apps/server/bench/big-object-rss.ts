@@ -1,12 +1,17 @@
 /**
  * Streams a generated object up and down through the REST API of a freshly started server and prints the
  * server's peak RSS (VmHWM). Usage: pnpm --filter @stowage/server bench [size in MiB, default 1024]
+ * The server gets this process's environment: DATABASE_URL for Postgres (else embedded PGlite), and
+ * STORAGE_BACKEND=s3 for the S3 backend — on a real s3rver started here in a process of its own unless
+ * STORAGE_S3_ENDPOINT names a server.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { startS3rver } from '@stowage/adapter-s3/testing';
+import { bundleServer } from '../scripts/bundle';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);
@@ -30,12 +35,34 @@ function generated(bytes: number): Readable {
   });
 }
 
+/** The S3 settings of the server: a fresh s3rver when the S3 backend is asked for without an endpoint. */
+async function s3Backend(): Promise<{ env: NodeJS.ProcessEnv; stop: () => Promise<void> }> {
+  if (process.env.STORAGE_BACKEND !== 's3' || process.env.STORAGE_S3_ENDPOINT)
+    return { env: {}, stop: async () => undefined };
+  const s3rver = await startS3rver();
+  const options = s3rver.options();
+  return {
+    env: {
+      STORAGE_S3_BUCKET: options.bucket,
+      STORAGE_S3_ENDPOINT: options.endpoint,
+      AWS_ACCESS_KEY_ID: options.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: options.secretAccessKey,
+    },
+    stop: () => s3rver.stop(),
+  };
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-bench-'));
-  // `--import tsx` keeps the server in this one process, so /proc/<pid> is the server's own memory.
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/main.ts')], {
+  const s3 = await s3Backend();
+  // Unique per run: on a real Postgres the bucket outlives the run.
+  const bucket = `bench-${Date.now()}`;
+  // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
+  await bundleServer();
+  const server = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
     env: {
       ...process.env,
+      ...s3.env,
       SERVER_PORT: '0',
       SERVER_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -60,14 +87,14 @@ async function main(): Promise<void> {
     await fetch(`${url}/bucket`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench' }),
+      body: JSON.stringify({ name: bucket }),
     });
     let streamingPeak = 0;
     const sampler = setInterval(async () => {
       streamingPeak = Math.max(streamingPeak, await rssMiB(server.pid as number, 'VmRSS').catch(() => 0));
     }, 100);
     let started = Date.now();
-    const up = await fetch(`${url}/object/bench/big.bin`, {
+    const up = await fetch(`${url}/object/${bucket}/big.bin`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/octet-stream' },
       body: Readable.toWeb(generated(sizeMiB * MIB)) as ReadableStream,
@@ -76,14 +103,16 @@ async function main(): Promise<void> {
     if (up.status !== 200) throw new Error(`upload answered ${up.status}: ${await up.text()}`);
     const upSeconds = (Date.now() - started) / 1000;
     started = Date.now();
-    const down = await fetch(`${url}/object/bench/big.bin`, { headers: auth });
+    const down = await fetch(`${url}/object/${bucket}/big.bin`, { headers: auth });
     let received = 0;
     for await (const chunk of down.body as unknown as AsyncIterable<Uint8Array>) received += chunk.length;
     if (received !== sizeMiB * MIB) throw new Error(`downloaded ${received} bytes`);
     const downSeconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
     const peak = await rssMiB(server.pid as number, 'VmHWM');
-    console.log(`object: ${sizeMiB} MiB`);
+    const backend = process.env.STORAGE_BACKEND === 's3' ? 's3' : 'file';
+    const database = process.env.DATABASE_URL ? 'Postgres' : 'PGlite';
+    console.log(`object: ${sizeMiB} MiB, backend ${backend}, database ${database}`);
     console.log(`upload: ${upSeconds.toFixed(1)} s (${(sizeMiB / upSeconds).toFixed(0)} MiB/s)`);
     console.log(`download: ${downSeconds.toFixed(1)} s (${(sizeMiB / downSeconds).toFixed(0)} MiB/s)`);
     console.log(
@@ -95,6 +124,7 @@ async function main(): Promise<void> {
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
+    await s3.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

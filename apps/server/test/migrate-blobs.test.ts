@@ -38,7 +38,7 @@ describe('stowage migrate-blobs', () => {
         ...(await seed(metadata, world.file, 'docs', [{ name: 'readme.md', bytes: Buffer.from('# docs') }])),
       ];
       await metadata.close();
-    }, 120_000);
+    }, 300_000);
 
     afterAll(() => world?.close());
 
@@ -64,7 +64,7 @@ describe('stowage migrate-blobs', () => {
       const verify = await world.run(['migrate-blobs', '--from', 'file', '--to', 's3', '--verify-only']);
       expect(verify.code).toBe(0);
       expect(verify.stdout).toContain(`${seeded.length} verified`);
-    }, 120_000);
+    }, 300_000);
 
     it('finds a destination object with other bytes of the same size, and a re-run replaces it', async () => {
       const victim = seeded.find((object) => object.name === 'folder/nested/deep.bin') as Seeded;
@@ -79,7 +79,7 @@ describe('stowage migrate-blobs', () => {
       expect(repair.code).toBe(0);
       expect(repair.stdout).toContain('1 replaced');
       await expectSameBytes(world, 's3', [victim]);
-    }, 120_000);
+    }, 300_000);
 
     it('names an object whose source blob is missing, copies the others and exits non-zero', async () => {
       const metadata = await world.openMetadata();
@@ -97,7 +97,7 @@ describe('stowage migrate-blobs', () => {
       );
       expect(run.stdout).toContain('1 copied');
       await expectSameBytes(world, 's3', [kept]);
-    }, 120_000);
+    }, 300_000);
   });
 
   describe('from s3 to file, interrupted', () => {
@@ -113,7 +113,7 @@ describe('stowage migrate-blobs', () => {
       }));
       seeded = await seed(metadata, world.s3, 'archive', many);
       await metadata.close();
-    }, 120_000);
+    }, 300_000);
 
     afterAll(() => world?.close());
 
@@ -142,7 +142,7 @@ describe('stowage migrate-blobs', () => {
       expect(resume.code).toBe(0);
       expect(resume.stdout).toContain(`${seeded.length - present.length} copied, ${present.length} present`);
       await expectSameBytes(world, 'file', seeded);
-    }, 180_000);
+    }, 400_000);
   });
 
   describe('refuses bad arguments with a clear message and exit code 2', () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoredObject } from '../domain/stored-object';
 import { isStorageError } from '../errors';
 import { everyObject } from './every-object';
@@ -37,8 +38,9 @@ export interface MigrationSummary {
 /**
  * Copies (or checks) the blob of every object row from one blob store to another, `concurrency` at a
  * time. Resumable: a blob already at the destination with the same bytes is skipped, so a re-run after
- * an interruption redoes only what was not finished. A backend that is down stops the run, since every
- * object after it would fail the same way.
+ * an interruption redoes only what was not finished. An object that meets a transient backend error is
+ * tried again twice; a backend still failing then stops the run, since every object after it would fail
+ * the same way.
  */
 export async function migrateBlobs(
   migration: BlobMigration,
@@ -55,7 +57,7 @@ export async function migrateBlobs(
     const where = { bucketId: object.bucketId, name: object.name, key };
     let report: BlobReport;
     try {
-      const done = await migrateBlob(migration, object, key, options.mode);
+      const done = await withRetries(() => migrateBlob(migration, object, key, options.mode));
       report = { ...where, ...done };
       bytesCopied += done.bytesCopied;
     } catch (error) {
@@ -63,8 +65,7 @@ export async function migrateBlobs(
       report = { ...where, outcome: 'failed', bytesCopied: 0, error: message };
       failures.push(report);
       if (options.failFast) stopped ??= 'stopped at the first failure (--fail-fast)';
-      if (isStorageError(error, 'BackendUnavailable') || isStorageError(error, 'DatabaseTimeout'))
-        stopped ??= `stopped: ${message}`;
+      if (transient(error)) stopped ??= `stopped: ${message}`;
     }
     counts[report.outcome] += 1;
     options.onBlob?.(report);
@@ -82,4 +83,26 @@ export async function migrateBlobs(
   }
   await Promise.all(inFlight);
   return { counts, bytesCopied, failures, ...(stopped !== undefined && { stopped }) };
+}
+
+/** Pauses before the second and third attempts at an object that met a transient backend error. */
+const RETRY_DELAYS_MS = [500, 2000];
+
+const transient = (error: unknown): boolean =>
+  isStorageError(error, 'BackendUnavailable') || isStorageError(error, 'DatabaseTimeout');
+
+/**
+ * Tries an object again after a 5xx, a timeout or a refused connection (the blob stores do not retry
+ * themselves); copying again is safe, since a blob write replaces the whole blob or nothing.
+ */
+async function withRetries<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (!transient(error) || delay === undefined) throw error;
+      await sleep(delay);
+    }
+  }
 }
