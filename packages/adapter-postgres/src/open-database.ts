@@ -76,8 +76,14 @@ function openPool(config: ParsedPostgresConfig, onQuery: QueryObserver | undefin
   };
 }
 
+/**
+ * Postgres's default 128 MB of shared buffers live in PGlite's WebAssembly memory, which never shrinks:
+ * 16 MB keeps an embedded server ~110 MiB smaller at rest and is plenty for one process's working set.
+ */
+const PGLITE_SETTINGS = ['shared_buffers = 16MB'];
+
 function openPglite(dataDir: string | undefined, onQuery: QueryObserver | undefined): OpenDatabase {
-  const pglite = new PGlite(dataDir);
+  const pglite = new PGlite(dataDir, { postgresqlconf: PGLITE_SETTINGS });
   const db = new Kysely<StorageDatabase>({ dialect: new PGliteDialect({ pglite }), log: queryLog(onQuery) });
   return {
     db,
