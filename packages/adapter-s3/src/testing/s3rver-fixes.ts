@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type S3rver from 's3rver';
@@ -68,5 +69,24 @@ export function fixS3rver(s3rver: S3rver, directory: string): void {
     object.content = createReadStream(store.getResourcePath(bucket, key, 'object'), { start: 0, end: 0 });
     object.range = { start: 0, end: 0 };
     return object;
+  };
+}
+
+/**
+ * s3rver 3.7.1 reads CopyObject's `x-amz-copy-source` with `decodeURI`, which leaves `%2B`, `%26`, `%3F`,
+ * `%23` and the other reserved characters encoded, so a copy from a key holding one of them finds no
+ * source; S3 decodes the header fully. Hands s3rver the source re-encoded the way `decodeURI` undoes.
+ */
+export function withCopySourceDecoded(s3rver: RequestListener): RequestListener {
+  return (request, response) => {
+    const source = request.headers['x-amz-copy-source'];
+    if (typeof source === 'string') {
+      try {
+        request.headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(source));
+      } catch {
+        // A malformed header goes to s3rver as it came, which refuses it as S3 would.
+      }
+    }
+    s3rver(request, response);
   };
 }
