@@ -79,4 +79,31 @@ describe('signed upload URLs', () => {
       code: 'KeyAlreadyExists',
     });
   });
+
+  it('store the cache control and metadata known once the body has ended, not when it started', async () => {
+    const { context } = await withObject();
+    const token = await createSignedUploadUrl(context, service, 'b', 'late.txt', false);
+    const late = { cacheControl: 'no-cache', userMetadata: null as Record<string, unknown> | null };
+    const bytes = body('late fields');
+    bytes.on('end', () => {
+      late.cacheControl = 'max-age=90';
+      late.userMetadata = { order: 'after' };
+    });
+    const object = await uploadToSignedUrl(context, service, {
+      token,
+      requestedPath: 'b/late.txt',
+      body: bytes,
+      contentType: 'text/plain',
+      get cacheControl() {
+        return late.cacheControl;
+      },
+      get userMetadata() {
+        return late.userMetadata;
+      },
+    });
+    expect(object).toMatchObject({
+      metadata: { cacheControl: 'max-age=90' },
+      userMetadata: { order: 'after' },
+    });
+  });
 });

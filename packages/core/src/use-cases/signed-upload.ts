@@ -43,6 +43,10 @@ export async function createSignedUploadUrl(
   );
 }
 
+/**
+ * `cacheControl` and `userMetadata` may be getters that change until the body has been read (multipart text
+ * fields after the file part): they are read only once the bytes are stored, as `uploadObject` does.
+ */
 export interface SignedUploadInput {
   readonly token: string;
   /** `<bucket>/<key>` as the request's URL names it. */
@@ -64,9 +68,17 @@ export async function uploadToSignedUrl(
   assertPathMatchesToken(input.requestedPath, claims.url);
   const { bucketId, key } = splitTokenUrl(claims.url);
   return uploadObject(context, systemScope(scope.operation, scope.request), {
-    ...input,
     bucketId,
     key,
+    body: input.body,
+    contentType: input.contentType,
+    get cacheControl() {
+      return input.cacheControl;
+    },
+    get userMetadata() {
+      return input.userMetadata;
+    },
+    ...(input.contentLength !== undefined && { contentLength: input.contentLength }),
     upsert: claims.upsert === true,
     owner: ownerFromSub(claims.owner),
   });
