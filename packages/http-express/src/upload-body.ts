@@ -17,6 +17,9 @@ export interface UploadBody {
 
 const DEFAULT_CACHE_CONTROL = 'no-cache';
 
+/** A form's `cacheControl` field: clients send seconds (`"3600"`), stored as the reference does, `max-age=3600`. */
+const formCacheControl = (value: string): string => (/^\d+$/.test(value) ? `max-age=${value}` : value);
+
 /** Reads `x-metadata`: base64 of a JSON object. */
 function parseMetadata(text: string, encoding: 'base64' | 'json'): Record<string, unknown> {
   try {
@@ -30,6 +33,13 @@ function parseMetadata(text: string, encoding: 'base64' | 'json'): Record<string
   }
   throw errors.invalidRequest('metadata must be a JSON object');
 }
+
+/**
+ * A client may go away while the use case still asks the database, before anything reads the body: the
+ * stream keeps the error (`errored`) for the pipeline that reads it later, instead of crashing the process
+ * as an unhandled 'error' event.
+ */
+const keepingErrors = <T extends Readable>(body: T): T => body.on('error', () => undefined);
 
 /**
  * The body of an upload, raw or `multipart/form-data`, as a stream that is never buffered. A client that
@@ -47,7 +57,7 @@ export function uploadBody(req: Request): Promise<UploadBody> {
     if (!req.complete) req.destroy(errors.invalidRequest('The client aborted the upload'));
   });
   return Promise.resolve({
-    body: req,
+    body: keepingErrors(req),
     contentType: req.get('content-type') || 'application/octet-stream',
     ...base,
     ...(Number.isSafeInteger(length) && length >= 0 && { contentLength: length }),
@@ -73,7 +83,7 @@ function multipartBody(
       return;
     }
     // The file's stream ends only when the whole form is read, so fields after the file still count.
-    const out = new PassThrough();
+    const out = keepingErrors(new PassThrough());
     const upload: UploadBody = { body: out, contentType: 'application/octet-stream', ...base };
     let started = false;
     const fail = (error: Error) => {
@@ -82,7 +92,7 @@ function multipartBody(
     };
 
     parser.on('field', (name: string, value: string) => {
-      if (name === 'cacheControl' && value) upload.cacheControl = value;
+      if (name === 'cacheControl' && value) upload.cacheControl = formCacheControl(value);
       if (name === 'metadata' && value) {
         try {
           upload.userMetadata = parseMetadata(value, 'json');

@@ -1,8 +1,8 @@
-import { storageAppFixture } from './support/storage-app-fixture';
+import { blobBackends, storageAppFixture } from './support/storage-app-fixture';
 
-describe('buckets', () => {
+describe.each(blobBackends)('buckets on the %s blob store', (backend) => {
   it('creates, reads, lists, updates, empties and deletes a bucket', async () => {
-    const { request, service } = await storageAppFixture();
+    const { request, service } = await storageAppFixture(backend);
     const created = await request
       .post('/bucket')
       .set('authorization', service)
@@ -39,34 +39,34 @@ describe('buckets', () => {
   });
 
   it('answers NoSuchBucket for a missing bucket', async () => {
-    const { request, service } = await storageAppFixture();
+    const { request, service } = await storageAppFixture(backend);
     const res = await request.get('/bucket/nope').set('authorization', service);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: '404', error: 'Bucket not found', code: 'NoSuchBucket' });
   });
 
   it('refuses a second bucket of the same name', async () => {
-    const { request, service } = await storageAppFixture();
+    const { request, service } = await storageAppFixture(backend);
     await request.post('/bucket').set('authorization', service).send({ name: 'dup' });
     const res = await request.post('/bucket').set('authorization', service).send({ name: 'dup' });
     expect(res.body).toMatchObject({ statusCode: '409', error: 'Duplicate', code: 'BucketAlreadyExists' });
   });
 
   it('refuses an invalid bucket name', async () => {
-    const { request, service } = await storageAppFixture();
+    const { request, service } = await storageAppFixture(backend);
     const res = await request.post('/bucket').set('authorization', service).send({ name: 'a/b' });
     expect(res.body).toMatchObject({ statusCode: '400', error: 'Invalid Input', code: 'InvalidBucketName' });
   });
 
   it('refuses a body that fails validation', async () => {
-    const { request, service } = await storageAppFixture();
+    const { request, service } = await storageAppFixture(backend);
     const res = await request.post('/bucket').set('authorization', service).send({ name: 42 });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: '400', code: 'InvalidRequest' });
   });
 
   it('refuses malformed JSON in the envelope', async () => {
-    const { request, service } = await storageAppFixture();
+    const { request, service } = await storageAppFixture(backend);
     const res = await request
       .post('/bucket')
       .set('authorization', service)
@@ -76,7 +76,7 @@ describe('buckets', () => {
   });
 
   it('refuses to delete a bucket that still holds objects', async () => {
-    const { request, service } = await storageAppFixture();
+    const { request, service } = await storageAppFixture(backend);
     await request.post('/bucket').set('authorization', service).send({ name: 'full' });
     await request.post('/object/full/a.txt').set('authorization', service).send('a');
     const res = await request.delete('/bucket/full').set('authorization', service);

@@ -21,7 +21,7 @@ if (!available) {
   let origin: string;
 
   beforeAll(async () => {
-    const { app } = await storageAppFixture();
+    const { app } = await storageAppFixture('file');
     server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

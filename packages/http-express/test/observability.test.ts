@@ -14,7 +14,7 @@ function recordingLogger() {
 }
 
 async function observedApp(options: { token?: string } = {}) {
-  const fixture = await storageAppFixture();
+  const fixture = await storageAppFixture('file');
   const log = recordingLogger();
   const registry = new Registry();
   const app = createStorageApp({
@@ -133,14 +133,14 @@ describe('/metrics', () => {
   });
 
   it('is not served without a registry', async () => {
-    const { request } = await storageAppFixture();
+    const { request } = await storageAppFixture('file');
     await request.get('/metrics').expect(400);
   });
 });
 
 describe('/health', () => {
   it('answers 503 with the failing check when a dependency is not ready', async () => {
-    const { context } = await storageAppFixture();
+    const { context } = await storageAppFixture('file');
     const app = createStorageApp({
       context,
       readiness: async () => ({

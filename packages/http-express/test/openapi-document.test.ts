@@ -16,7 +16,7 @@ const undocumented = (mountPath: string) =>
 
 /** The app with every optional part switched on (S3 protocol, image rendering), so all routes exist. */
 async function fullApp() {
-  const { context } = await storageAppFixture();
+  const { context } = await storageAppFixture('file');
   const app = createStorageApp({
     context,
     s3: { accessKey: { id: 'key', secret: 'secret' } },
@@ -56,7 +56,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents the error envelope on every operation', async () => {
-    const { request } = await storageAppFixture();
+    const { request } = await storageAppFixture('file');
     const { body: document } = await request.get('/documentation/json').expect(200);
     expect(document.components.schemas.ErrorEnvelope.required).toEqual(
       expect.arrayContaining(['statusCode', 'error', 'message', 'code']),
@@ -71,7 +71,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('takes request schemas from the validators: a body the route refuses is described as required', async () => {
-    const { request } = await storageAppFixture();
+    const { request } = await storageAppFixture('file');
     const { body: document } = await request.get('/documentation/json').expect(200);
     const create = document.paths['/bucket'].post;
     expect(create.requestBody.content['application/json'].schema.required).toEqual(['name']);
@@ -85,7 +85,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('serves the docs UI and its assets from the package, with no other origin', async () => {
-    const { request } = await storageAppFixture();
+    const { request } = await storageAppFixture('file');
     const page = await request.get('/documentation').expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);

@@ -2,8 +2,8 @@ import { systemScope } from '@stowage/core';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import type { Response, Test } from 'supertest';
+import { jwtFor } from './support/caller-tokens';
 import { dimensionsOf, renderAppFixture, testImage } from './support/render-app-fixture';
-import { jwtFor } from './support/storage-app-fixture';
 
 type Fixture = Awaited<ReturnType<typeof renderAppFixture>>;
 

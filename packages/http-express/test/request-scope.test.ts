@@ -2,7 +2,7 @@ import { storageAppFixture } from './support/storage-app-fixture';
 
 describe('request scope', () => {
   it('runs the use case as the caller, naming the operation and the request', async () => {
-    const { request, service, user, metadata: store } = await storageAppFixture();
+    const { request, service, user, metadata: store } = await storageAppFixture('file');
     await request.post('/bucket').set('authorization', service).send({ name: 'docs' });
     store.scopes.length = 0;
     await request
@@ -26,7 +26,7 @@ describe('request scope', () => {
   });
 
   it('names a public download object.get', async () => {
-    const { request, service, metadata: store } = await storageAppFixture();
+    const { request, service, metadata: store } = await storageAppFixture('file');
     await request.post('/bucket').set('authorization', service).send({ name: 'docs', public: true });
     await request.post('/object/docs/a.txt').set('authorization', service).type('text/plain').send('x');
     store.scopes.length = 0;

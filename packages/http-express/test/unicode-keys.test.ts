@@ -1,5 +1,6 @@
 import type { Response } from 'supertest';
-import { dartForm, dartPath, fsStorageAppFixture } from './support/fs-storage-app-fixture';
+import { dartForm, dartPath } from './support/dart-requests';
+import { blobBackends, type StorageAppFixture, storageAppFixture } from './support/storage-app-fixture';
 
 /** 1024 UTF-8 bytes: a 300-byte CJK segment, two 300-byte ASCII ones and a last one of `tail` bytes. */
 const nearLimit = (tail: number) =>
@@ -30,204 +31,204 @@ const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) 
   stream.on('end', () => done(null, Buffer.concat(chunks)));
 };
 
-describe.each(keys)('the key %s', (key) => {
-  const path = dartPath(key);
-  let fixture: Awaited<ReturnType<typeof fsStorageAppFixture>>;
+describe.each(blobBackends)('Unicode keys on the %s blob store', (backend) => {
+  describe.each(keys)('the key %s', (key) => {
+    const path = dartPath(key);
+    let fixture: StorageAppFixture;
 
-  beforeAll(async () => {
-    expect(Buffer.byteLength(key)).toBeLessThanOrEqual(1024);
-    fixture = await fsStorageAppFixture();
-    const { request, service } = fixture;
-    await request.post('/bucket').set('authorization', service).send({ name: 'pics', public: true });
-    const res = await request
-      .post(`/object/pics/${path}`)
-      .set('authorization', service)
-      .type('application/octet-stream')
-      .send(bytesOf(key));
-    expect(res.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
-  });
+    beforeAll(async () => {
+      expect(Buffer.byteLength(key)).toBeLessThanOrEqual(1024);
+      fixture = await storageAppFixture(backend);
+      const { request, service } = fixture;
+      await request.post('/bucket').set('authorization', service).send({ name: 'pics', public: true });
+      const res = await request
+        .post(`/object/pics/${path}`)
+        .set('authorization', service)
+        .type('application/octet-stream')
+        .send(bytesOf(key));
+      expect(res.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
+    });
 
-  afterAll(() => fixture.cleanup());
+    const get = (url: string) =>
+      fixture.request.get(url).set('authorization', fixture.service).buffer(true).parse(binary);
 
-  const get = (url: string) =>
-    fixture.request.get(url).set('authorization', fixture.service).buffer(true).parse(binary);
+    it('uploads as a Dart multipart form and downloads the same bytes', async () => {
+      const { request, service } = fixture;
+      const res = await request
+        .post(`/object/pics/${path}`)
+        .set('authorization', service)
+        .set('x-upsert', 'true')
+        .set('content-type', 'multipart/form-data; boundary=dart-boundary')
+        .send(dartForm('dart-boundary', bytesOf(`form ${key}`), 'image/jpeg'));
+      expect(res.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
+      expect((await get(`/object/pics/${path}`)).body).toEqual(bytesOf(`form ${key}`));
+      await request
+        .post(`/object/pics/${path}`)
+        .set('authorization', service)
+        .set('x-upsert', 'true')
+        .type('application/octet-stream')
+        .send(bytesOf(key));
+    });
 
-  it('uploads as a Dart multipart form and downloads the same bytes', async () => {
-    const { request, service } = fixture;
-    const res = await request
-      .post(`/object/pics/${path}`)
-      .set('authorization', service)
-      .set('x-upsert', 'true')
-      .set('content-type', 'multipart/form-data; boundary=dart-boundary')
-      .send(dartForm('dart-boundary', bytesOf(`form ${key}`), 'image/jpeg'));
-    expect(res.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
-    expect((await get(`/object/pics/${path}`)).body).toEqual(bytesOf(`form ${key}`));
-    await request
-      .post(`/object/pics/${path}`)
-      .set('authorization', service)
-      .set('x-upsert', 'true')
-      .type('application/octet-stream')
-      .send(bytesOf(key));
-  });
-
-  it('downloads through every download route, and with a bare ?', async () => {
-    for (const url of [
-      `/object/pics/${path}`,
-      `/object/pics/${path}?`,
-      `/object/pics/${path}?cacheNonce=1700000000&versionId=v1`,
-      // storage-js encodes the path with encodeURI, which is only correct for keys without ? and #.
-      ...(/[?#]/.test(key) ? [] : [`/object/pics/${encodeURI(key)}`]),
-      `/object/authenticated/pics/${path}`,
-      `/object/public/pics/${path}`,
-    ]) {
-      const res = await get(url);
-      expect({ url, status: res.status }).toEqual({ url, status: 200 });
-      expect(res.body).toEqual(bytesOf(key));
-    }
-  });
-
-  it('answers info and HEAD with the key as stored', async () => {
-    const { request, service } = fixture;
-    const info = await request.get(`/object/info/pics/${path}`).set('authorization', service);
-    expect(info.body).toMatchObject({ name: key, bucket_id: 'pics', size: bytesOf(key).length });
-    const head = await request.head(`/object/pics/${path}`).set('authorization', service);
-    expect(head.status).toBe(200);
-    expect(Number(head.headers['content-length'])).toBe(bytesOf(key).length);
-  });
-
-  it('lists the key in list v1 and v2', async () => {
-    const { request, service } = fixture;
-    const v1 = await request
-      .post('/object/list/pics')
-      .set('authorization', service)
-      .send({ prefix: folderOf(key), search: null, limit: 100, offset: 0 });
-    expect(v1.body.map((entry: { name: string }) => entry.name)).toContain(lastSegment(key));
-    const v2 = await request.post('/object/list-v2/pics').set('authorization', service).send({});
-    expect(v2.body.objects.map((entry: { key: string }) => entry.key)).toContain(key);
-  });
-
-  it('signs a URL that works as given and encoded once more', async () => {
-    const { request, service } = fixture;
-    const signed = await request
-      .post(`/object/sign/pics/${path}`)
-      .set('authorization', service)
-      .send({ expiresIn: 60 });
-    expect(signed.status).toBe(200);
-    const urls = [signed.body.signedURL, encodeURI(signed.body.signedURL)];
-    for (const url of urls) {
-      const res = await request.get(url).buffer(true).parse(binary);
-      expect({ url, status: res.status }).toEqual({ url, status: 200 });
-      expect(res.body).toEqual(bytesOf(key));
-    }
-    const named = await request.get(`${urls[1]}&download=${encodeURIComponent(lastSegment(key))}`);
-    const encodedName = /filename\*=UTF-8''(.*)$/.exec(named.headers['content-disposition'] ?? '')?.[1];
-    expect(decodeURIComponent(encodedName ?? '')).toBe(lastSegment(key));
-    const many = await request
-      .post('/object/sign/pics')
-      .set('authorization', service)
-      .send({ expiresIn: 60, paths: [key] });
-    expect(many.body).toEqual([expect.objectContaining({ path: key, error: null })]);
-    expect((await request.get(many.body[0].signedURL).buffer(true).parse(binary)).body).toEqual(bytesOf(key));
-  });
-
-  it('uploads to a signed upload URL requested as given', async () => {
-    const { request, service } = fixture;
-    const signed = await request
-      .post(`/object/upload/sign/pics/${path}`)
-      .set('authorization', service)
-      .set('x-upsert', 'true');
-    // Dart's Uri.parse keeps the path and query exactly as written.
-    const url = new URL(signed.body.url, 'http://storage.test');
-    expect(url.searchParams.get('token')).toBe(signed.body.token);
-    const res = await request
-      .put(`${url.pathname}${url.search}`)
-      .set('content-type', 'multipart/form-data; boundary=dart-boundary')
-      .send(dartForm('dart-boundary', bytesOf(`signed ${key}`), 'text/plain'));
-    expect(res.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
-    expect((await get(`/object/pics/${path}`)).body).toEqual(bytesOf(`signed ${key}`));
-    const viaStorageJs = await request
-      .put(encodeURI(signed.body.url))
-      .type('application/octet-stream')
-      .send(bytesOf(key));
-    expect(viaStorageJs.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
-    expect((await get(`/object/pics/${path}`)).body).toEqual(bytesOf(key));
-  });
-
-  it('copies, moves and deletes the key', async () => {
-    const { request, service } = fixture;
-    // Same length as the key, so the 1024-byte key's copies stay valid.
-    const copyKey = `C${key.slice(1)}`;
-    const movedKey = `M${key.slice(1)}`;
-    const copied = await request
-      .post('/object/copy')
-      .set('authorization', service)
-      .send({ bucketId: 'pics', sourceKey: key, destinationKey: copyKey });
-    expect(copied.body).toMatchObject({ Key: `pics/${copyKey}` });
-    const moved = await request
-      .post('/object/move')
-      .set('authorization', service)
-      .send({ bucketId: 'pics', sourceKey: copyKey, destinationKey: movedKey });
-    expect(moved.body).toEqual({ message: 'Successfully moved' });
-    const movedPath = dartPath(movedKey);
-    expect((await get(`/object/pics/${movedPath}`)).body).toEqual(bytesOf(key));
-    expect((await get(`/object/pics/${dartPath(copyKey)}`)).status).toBe(400);
-    const deleted = await request.delete(`/object/pics/${movedPath}`).set('authorization', service);
-    expect(deleted.body).toEqual({ message: 'Successfully deleted' });
-    const removed = await request
-      .delete('/object/pics')
-      .set('authorization', service)
-      .send({ prefixes: [key] });
-    expect(removed.body).toEqual([expect.objectContaining({ name: key })]);
-    expect((await get(`/object/pics/${path}`)).status).toBe(400);
-  });
-});
-
-describe('refused keys', () => {
-  let fixture: Awaited<ReturnType<typeof fsStorageAppFixture>>;
-
-  beforeAll(async () => {
-    fixture = await fsStorageAppFixture();
-    await fixture.request.post('/bucket').set('authorization', fixture.service).send({ name: 'pics' });
-  });
-
-  afterAll(() => fixture.cleanup());
-
-  it.each([
-    ['one byte over 1024', dartPath(nearLimit(122))],
-    ['a control character', 'a%01b.txt'],
-    ['DEL', 'a%7Fb.txt'],
-    ['an empty segment', 'a//b.txt'],
-    ['an encoded empty segment', 'a/%2F/b.txt'],
-    ['a leading slash', '%2Fa.txt'],
-    ['a .. segment', 'a/%2E%2E/b.txt'],
-    ['a . segment', 'a/%2E/b.txt'],
-  ])('answers InvalidKey in the envelope for %s', async (_name, path) => {
-    const { request, service } = fixture;
-    const upload = await request
-      .post(`/object/pics/${path}`)
-      .set('authorization', service)
-      .type('text/plain')
-      .send('x');
-    expect(upload.body).toMatchObject({ statusCode: '400', error: 'Invalid Input', code: 'InvalidKey' });
-    const signUpload = await request.post(`/object/upload/sign/pics/${path}`).set('authorization', service);
-    expect(signUpload.body).toMatchObject({ statusCode: '400', code: 'InvalidKey' });
-  });
-
-  it('answers InvalidKey for a copy or move onto a refused key', async () => {
-    const { request, service } = fixture;
-    await request.post('/object/pics/ok.txt').set('authorization', service).type('text/plain').send('x');
-    for (const route of ['/object/copy', '/object/move']) {
-      for (const destinationKey of ['a//b', '/a', 'a/../b', 'a\u0000b', 'x'.repeat(1025)]) {
-        const res = await request
-          .post(route)
-          .set('authorization', service)
-          .send({ bucketId: 'pics', sourceKey: 'ok.txt', destinationKey });
-        expect({ route, destinationKey, body: res.body }).toMatchObject({
-          route,
-          destinationKey,
-          body: { statusCode: '400', code: 'InvalidKey' },
-        });
+    it('downloads through every download route, and with a bare ?', async () => {
+      for (const url of [
+        `/object/pics/${path}`,
+        `/object/pics/${path}?`,
+        `/object/pics/${path}?cacheNonce=1700000000&versionId=v1`,
+        // storage-js encodes the path with encodeURI, which is only correct for keys without ? and #.
+        ...(/[?#]/.test(key) ? [] : [`/object/pics/${encodeURI(key)}`]),
+        `/object/authenticated/pics/${path}`,
+        `/object/public/pics/${path}`,
+      ]) {
+        const res = await get(url);
+        expect({ url, status: res.status }).toEqual({ url, status: 200 });
+        expect(res.body).toEqual(bytesOf(key));
       }
-    }
+    });
+
+    it('answers info and HEAD with the key as stored', async () => {
+      const { request, service } = fixture;
+      const info = await request.get(`/object/info/pics/${path}`).set('authorization', service);
+      expect(info.body).toMatchObject({ name: key, bucket_id: 'pics', size: bytesOf(key).length });
+      const head = await request.head(`/object/pics/${path}`).set('authorization', service);
+      expect(head.status).toBe(200);
+      expect(Number(head.headers['content-length'])).toBe(bytesOf(key).length);
+    });
+
+    it('lists the key in list v1 and v2', async () => {
+      const { request, service } = fixture;
+      const v1 = await request
+        .post('/object/list/pics')
+        .set('authorization', service)
+        .send({ prefix: folderOf(key), search: null, limit: 100, offset: 0 });
+      expect(v1.body.map((entry: { name: string }) => entry.name)).toContain(lastSegment(key));
+      const v2 = await request.post('/object/list-v2/pics').set('authorization', service).send({});
+      expect(v2.body.objects.map((entry: { key: string }) => entry.key)).toContain(key);
+    });
+
+    it('signs a URL that works as given and encoded once more', async () => {
+      const { request, service } = fixture;
+      const signed = await request
+        .post(`/object/sign/pics/${path}`)
+        .set('authorization', service)
+        .send({ expiresIn: 60 });
+      expect(signed.status).toBe(200);
+      const urls = [signed.body.signedURL, encodeURI(signed.body.signedURL)];
+      for (const url of urls) {
+        const res = await request.get(url).buffer(true).parse(binary);
+        expect({ url, status: res.status }).toEqual({ url, status: 200 });
+        expect(res.body).toEqual(bytesOf(key));
+      }
+      const named = await request.get(`${urls[1]}&download=${encodeURIComponent(lastSegment(key))}`);
+      const encodedName = /filename\*=UTF-8''(.*)$/.exec(named.headers['content-disposition'] ?? '')?.[1];
+      expect(decodeURIComponent(encodedName ?? '')).toBe(lastSegment(key));
+      const many = await request
+        .post('/object/sign/pics')
+        .set('authorization', service)
+        .send({ expiresIn: 60, paths: [key] });
+      expect(many.body).toEqual([expect.objectContaining({ path: key, error: null })]);
+      expect((await request.get(many.body[0].signedURL).buffer(true).parse(binary)).body).toEqual(
+        bytesOf(key),
+      );
+    });
+
+    it('uploads to a signed upload URL requested as given', async () => {
+      const { request, service } = fixture;
+      const signed = await request
+        .post(`/object/upload/sign/pics/${path}`)
+        .set('authorization', service)
+        .set('x-upsert', 'true');
+      // Dart's Uri.parse keeps the path and query exactly as written.
+      const url = new URL(signed.body.url, 'http://storage.test');
+      expect(url.searchParams.get('token')).toBe(signed.body.token);
+      const res = await request
+        .put(`${url.pathname}${url.search}`)
+        .set('content-type', 'multipart/form-data; boundary=dart-boundary')
+        .send(dartForm('dart-boundary', bytesOf(`signed ${key}`), 'text/plain'));
+      expect(res.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
+      expect((await get(`/object/pics/${path}`)).body).toEqual(bytesOf(`signed ${key}`));
+      const viaStorageJs = await request
+        .put(encodeURI(signed.body.url))
+        .type('application/octet-stream')
+        .send(bytesOf(key));
+      expect(viaStorageJs.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
+      expect((await get(`/object/pics/${path}`)).body).toEqual(bytesOf(key));
+    });
+
+    it('copies, moves and deletes the key', async () => {
+      const { request, service } = fixture;
+      // Same length as the key, so the 1024-byte key's copies stay valid.
+      const copyKey = `C${key.slice(1)}`;
+      const movedKey = `M${key.slice(1)}`;
+      const copied = await request
+        .post('/object/copy')
+        .set('authorization', service)
+        .send({ bucketId: 'pics', sourceKey: key, destinationKey: copyKey });
+      expect(copied.body).toMatchObject({ Key: `pics/${copyKey}` });
+      const moved = await request
+        .post('/object/move')
+        .set('authorization', service)
+        .send({ bucketId: 'pics', sourceKey: copyKey, destinationKey: movedKey });
+      expect(moved.body).toEqual({ message: 'Successfully moved' });
+      const movedPath = dartPath(movedKey);
+      expect((await get(`/object/pics/${movedPath}`)).body).toEqual(bytesOf(key));
+      expect((await get(`/object/pics/${dartPath(copyKey)}`)).status).toBe(400);
+      const deleted = await request.delete(`/object/pics/${movedPath}`).set('authorization', service);
+      expect(deleted.body).toEqual({ message: 'Successfully deleted' });
+      const removed = await request
+        .delete('/object/pics')
+        .set('authorization', service)
+        .send({ prefixes: [key] });
+      expect(removed.body).toEqual([expect.objectContaining({ name: key })]);
+      expect((await get(`/object/pics/${path}`)).status).toBe(400);
+    });
+  });
+
+  describe('refused keys', () => {
+    let fixture: StorageAppFixture;
+
+    beforeAll(async () => {
+      fixture = await storageAppFixture(backend);
+      await fixture.request.post('/bucket').set('authorization', fixture.service).send({ name: 'pics' });
+    });
+
+    it.each([
+      ['one byte over 1024', dartPath(nearLimit(122))],
+      ['a control character', 'a%01b.txt'],
+      ['DEL', 'a%7Fb.txt'],
+      ['an empty segment', 'a//b.txt'],
+      ['an encoded empty segment', 'a/%2F/b.txt'],
+      ['a leading slash', '%2Fa.txt'],
+      ['a .. segment', 'a/%2E%2E/b.txt'],
+      ['a . segment', 'a/%2E/b.txt'],
+    ])('answers InvalidKey in the envelope for %s', async (_name, path) => {
+      const { request, service } = fixture;
+      const upload = await request
+        .post(`/object/pics/${path}`)
+        .set('authorization', service)
+        .type('text/plain')
+        .send('x');
+      expect(upload.body).toMatchObject({ statusCode: '400', error: 'Invalid Input', code: 'InvalidKey' });
+      const signUpload = await request.post(`/object/upload/sign/pics/${path}`).set('authorization', service);
+      expect(signUpload.body).toMatchObject({ statusCode: '400', code: 'InvalidKey' });
+    });
+
+    it('answers InvalidKey for a copy or move onto a refused key', async () => {
+      const { request, service } = fixture;
+      await request.post('/object/pics/ok.txt').set('authorization', service).type('text/plain').send('x');
+      for (const route of ['/object/copy', '/object/move']) {
+        for (const destinationKey of ['a//b', '/a', 'a/../b', 'a\u0000b', 'x'.repeat(1025)]) {
+          const res = await request
+            .post(route)
+            .set('authorization', service)
+            .send({ bucketId: 'pics', sourceKey: 'ok.txt', destinationKey });
+          expect({ route, destinationKey, body: res.body }).toMatchObject({
+            route,
+            destinationKey,
+            body: { statusCode: '400', code: 'InvalidKey' },
+          });
+        }
+      }
+    });
   });
 });

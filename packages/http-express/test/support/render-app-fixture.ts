@@ -8,7 +8,7 @@ import type { ImageContext, StorageContext } from '@stowage/core';
 import sharp from 'sharp';
 import supertest from 'supertest';
 import { createStorageApp, JoseTokenService } from '../../src';
-import { JWT_SECRET, jwtFor } from './storage-app-fixture';
+import { JWT_SECRET, jwtFor } from './caller-tokens';
 
 export interface RenderLimits {
   readonly maxSize?: number;

@@ -11,7 +11,7 @@ import type { StorageContext } from '@stowage/core';
 import { Client as MinioClient } from 'minio';
 import supertest from 'supertest';
 import { createStorageApp, JoseTokenService } from '../../src';
-import { JWT_SECRET, jwtFor } from './storage-app-fixture';
+import { JWT_SECRET, jwtFor } from './caller-tokens';
 
 export const ACCESS_KEY_ID = 'stowage-test-key';
 export const SECRET_ACCESS_KEY = 'stowage-test-secret-0123456789abcdef';
