@@ -1,23 +1,7 @@
 import type { Response } from 'supertest';
 import { dartForm, dartPath } from './support/dart-requests';
+import { matrixKeys, nearLimit, nfc, nfd } from './support/key-matrix';
 import { blobBackends, type StorageAppFixture, storageAppFixture } from './support/storage-app-fixture';
-
-/** 1024 UTF-8 bytes: a 300-byte CJK segment, two 300-byte ASCII ones and a last one of `tail` bytes. */
-const nearLimit = (tail: number) =>
-  ['灯'.repeat(100), 'b'.repeat(300), 'c'.repeat(300), 'd'.repeat(tail)].join('/');
-
-const keys = [
-  'über/灯泡.jpeg',
-  'a b/c+d&e.txt',
-  '100%/x.txt',
-  'q?x#y.txt',
-  `quote"'.txt`,
-  'emoji 😀/ok.txt',
-  "subs/$&'()*,;=:@!.txt",
-  'percent-looking/%20%2F%25.txt',
-  `long/${'é'.repeat(150)}.bin`,
-  nearLimit(121),
-];
 
 const lastSegment = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 const folderOf = (key: string) => (key.includes('/') ? key.slice(0, key.lastIndexOf('/')) : '');
@@ -32,7 +16,7 @@ const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) 
 };
 
 describe.each(blobBackends)('Unicode keys on the %s blob store', (backend) => {
-  describe.each(keys)('the key %s', (key) => {
+  describe.each(matrixKeys)('the key %s', (key) => {
     const path = dartPath(key);
     let fixture: StorageAppFixture;
 
@@ -66,6 +50,27 @@ describe.each(blobBackends)('Unicode keys on the %s blob store', (backend) => {
         .post(`/object/pics/${path}`)
         .set('authorization', service)
         .set('x-upsert', 'true')
+        .type('application/octet-stream')
+        .send(bytesOf(key));
+    });
+
+    it('replaces it with a Dart update (PUT of a form) and finds it with a Dart exists (HEAD)', async () => {
+      const { request, service } = fixture;
+      const res = await request
+        .put(`/object/pics/${path}`)
+        .set('authorization', service)
+        .set('content-type', 'multipart/form-data; boundary=dart-boundary')
+        .send(dartForm('dart-boundary', bytesOf(`update ${key}`), 'text/plain'));
+      expect(res.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
+      expect((await get(`/object/pics/${path}?`)).body).toEqual(bytesOf(`update ${key}`));
+      const exists = await request
+        .head(`/object/pics/${path}`)
+        .set('authorization', service)
+        .set('content-type', 'application/json');
+      expect(exists.status).toBe(200);
+      await request
+        .put(`/object/pics/${path}`)
+        .set('authorization', service)
         .type('application/octet-stream')
         .send(bytesOf(key));
     });
@@ -184,6 +189,31 @@ describe.each(blobBackends)('Unicode keys on the %s blob store', (backend) => {
     });
   });
 
+  it('keeps the NFC and NFD forms of a name as two keys', async () => {
+    const { request, service } = await storageAppFixture(backend);
+    await request.post('/bucket').set('authorization', service).send({ name: 'pics' });
+    for (const key of [nfc, nfd]) {
+      const res = await request
+        .post(`/object/pics/${dartPath(key)}`)
+        .set('authorization', service)
+        .set('content-type', 'multipart/form-data; boundary=b')
+        .send(
+          dartForm('b', Buffer.from(key.normalize('NFC') === key ? 'composed' : 'decomposed'), 'text/plain'),
+        );
+      expect(res.body).toEqual({ Key: `pics/${key}`, Id: expect.any(String) });
+    }
+    expect((await request.get(`/object/pics/${dartPath(nfc)}?`).set('authorization', service)).text).toBe(
+      'composed',
+    );
+    expect((await request.get(`/object/pics/${dartPath(nfd)}?`).set('authorization', service)).text).toBe(
+      'decomposed',
+    );
+    const listed = await request.post('/object/list-v2/pics').set('authorization', service).send({});
+    expect(listed.body.objects.map((object: { name: string }) => object.name).sort()).toEqual(
+      [nfc, nfd].sort(),
+    );
+  });
+
   describe('refused keys', () => {
     let fixture: StorageAppFixture;
 
@@ -201,16 +231,42 @@ describe.each(blobBackends)('Unicode keys on the %s blob store', (backend) => {
       ['a leading slash', '%2Fa.txt'],
       ['a .. segment', 'a/%2E%2E/b.txt'],
       ['a . segment', 'a/%2E/b.txt'],
-    ])('answers InvalidKey in the envelope for %s', async (_name, path) => {
-      const { request, service } = fixture;
-      const upload = await request
-        .post(`/object/pics/${path}`)
-        .set('authorization', service)
-        .type('text/plain')
-        .send('x');
-      expect(upload.body).toMatchObject({ statusCode: '400', error: 'Invalid Input', code: 'InvalidKey' });
-      const signUpload = await request.post(`/object/upload/sign/pics/${path}`).set('authorization', service);
-      expect(signUpload.body).toMatchObject({ statusCode: '400', code: 'InvalidKey' });
+    ])('answers InvalidKey in the envelope on every route for %s, storing nothing', async (_name, path) => {
+      const { request, service, storedBlobs } = fixture;
+      const auth = (test: ReturnType<typeof request.get>) => test.set('authorization', service);
+      const answers = {
+        upload: await auth(request.post(`/object/pics/${path}`))
+          .type('text/plain')
+          .send('x'),
+        update: await auth(request.put(`/object/pics/${path}`))
+          .type('text/plain')
+          .send('x'),
+        dartUpload: await auth(request.post(`/object/pics/${path}`))
+          .set('content-type', 'multipart/form-data; boundary=b')
+          .send(dartForm('b', Buffer.from('x'), 'text/plain')),
+        download: await auth(request.get(`/object/pics/${path}?`)),
+        authenticated: await auth(request.get(`/object/authenticated/pics/${path}`)),
+        public: await request.get(`/object/public/pics/${path}`),
+        info: await auth(request.get(`/object/info/pics/${path}`)),
+        sign: await auth(request.post(`/object/sign/pics/${path}`)).send({ expiresIn: 60 }),
+        signUpload: await auth(request.post(`/object/upload/sign/pics/${path}`)),
+        delete: await auth(request.delete(`/object/pics/${path}`)),
+      };
+      for (const [route, res] of Object.entries(answers)) {
+        expect({ route, status: res.status, body: res.body }).toEqual({
+          route,
+          status: 400,
+          body: {
+            statusCode: '400',
+            error: 'Invalid Input',
+            code: 'InvalidKey',
+            message: expect.any(String),
+          },
+        });
+      }
+      const head = await auth(request.head(`/object/pics/${path}`)).set('content-type', 'application/json');
+      expect(head.status).toBe(400);
+      expect(await storedBlobs()).toEqual([]);
     });
 
     it('answers InvalidKey for a copy or move onto a refused key', async () => {
