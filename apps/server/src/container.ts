@@ -4,7 +4,13 @@ import { FsBlobStore } from '@stowage/adapter-fs';
 import { createPostgresMetadataStore, type QueryObserver } from '@stowage/adapter-postgres';
 import { S3BlobStore } from '@stowage/adapter-s3';
 import { SharpImageEngine } from '@stowage/adapter-sharp';
-import type { BlobStore, ImageContext, StorageContext, TokenService } from '@stowage/core';
+import type {
+  BlobStore,
+  ImageContext,
+  MultipartUploadStore,
+  StorageContext,
+  TokenService,
+} from '@stowage/core';
 import { JoseTokenService } from '@stowage/http-express';
 import { container, type DependencyContainer } from 'tsyringe';
 import type { Config } from './config';
@@ -22,6 +28,7 @@ export const TOKENS = {
   images: Symbol('ImageContext'),
   /** Registered only when METRICS_ENABLED. */
   metrics: Symbol('ServerMetrics'),
+  uploads: Symbol('MultipartUploadStore'),
 } as const;
 
 /** The blob store of `backend` (the configured one by default), as the server would use it. */
@@ -81,6 +88,7 @@ export async function createContainer(config: Config): Promise<DependencyContain
   const metrics: ServerMetrics | undefined = config.METRICS_ENABLED ? createServerMetrics() : undefined;
   const metadata = await openMetadataStore(config, metrics?.onQuery);
   metrics?.watchPool(() => metadata.poolUse());
+  const uploads: MultipartUploadStore = metadata.multipartUploads;
   const tokens: TokenService = new JoseTokenService({
     jwtSecret: config.jwtSecret,
     jwtAlgorithms: [config.AUTH_JWT_ALGORITHM],
@@ -105,6 +113,7 @@ export async function createContainer(config: Config): Promise<DependencyContain
   child.register(TOKENS.tokens, { useValue: tokens });
   child.register(TOKENS.context, { useValue: context });
   if (metrics) child.register(TOKENS.metrics, { useValue: metrics });
+  child.register(TOKENS.uploads, { useValue: uploads });
   if (config.imageTransformationEnabled) child.register(TOKENS.images, { useValue: imageContext(config) });
   return child;
 }

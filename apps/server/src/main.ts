@@ -1,6 +1,12 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { BlobStore, ImageContext, MetadataStore, StorageContext } from '@stowage/core';
+import type {
+  BlobStore,
+  ImageContext,
+  MetadataStore,
+  MultipartUploadStore,
+  StorageContext,
+} from '@stowage/core';
 import { createStorageApp, InFlightRequests, SENSITIVE_NAMES } from '@stowage/http-express';
 import pino from 'pino';
 import { apiKeys } from './api-keys';
@@ -45,6 +51,7 @@ async function main(): Promise<void> {
           accessKey: { id: config.S3_PROTOCOL_ACCESS_KEY_ID, secret: config.S3_PROTOCOL_ACCESS_KEY_SECRET },
         }),
       sessionTokenSecret: keys.anonKey,
+      uploads: container.resolve<MultipartUploadStore>(TOKENS.uploads),
     },
   });
 

@@ -7,6 +7,7 @@ import { fromDatabaseError } from './database-error';
 import { migrate } from './migrator';
 import { type OpenDatabase, openDatabase, type PoolUse, type QueryObserver } from './open-database';
 import { PostgresMetadataTransaction } from './postgres-metadata-transaction';
+import { PostgresMultipartUploadStore } from './postgres-multipart-upload-store';
 import { PostgresResumableUploadStore } from './postgres-resumable-upload-store';
 import type { StorageDatabase } from './storage-database';
 
@@ -28,6 +29,8 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly db: Kysely<StorageDatabase>;
   /** The state of resumable uploads, on the same database and taking turns with units of work. */
   readonly resumableUploads: PostgresResumableUploadStore;
+  /** The S3 endpoint's multipart uploads, on the same database and taking turns with units of work. */
+  readonly multipartUploads: PostgresMultipartUploadStore;
   private readonly uploadLocks: AdvisoryUploadLocks;
 
   constructor(
@@ -43,6 +46,7 @@ export class PostgresMetadataStore implements MetadataStore {
       (work) => this.inTurn(() => work(this.db)),
       this.uploadLocks,
     );
+    this.multipartUploads = new PostgresMultipartUploadStore((work) => this.inTurn(() => work(this.db)));
   }
 
   transaction<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {

@@ -60,9 +60,37 @@ export interface ResumableUploadsTable {
   completed_at: ColumnType<Date | null, never, Date>;
 }
 
+export interface MultipartUploadsTable {
+  id: string;
+  in_progress_size: ColumnType<string | number, number | undefined, number>;
+  upload_signature: string;
+  bucket_id: string;
+  key: string;
+  version: string;
+  owner_id: string | null;
+  user_metadata: Json;
+  metadata: Json;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface MultipartUploadPartsTable {
+  id: Generated<string>;
+  upload_id: string;
+  size: ColumnType<string | number, number, number>;
+  part_number: number;
+  bucket_id: string;
+  key: string;
+  etag: string;
+  owner_id: string | null;
+  version: string;
+  created_at: ColumnType<Date, never, never>;
+}
+
 /** The tables of the `storage` schema that the metadata store reads and writes. */
 export interface StorageDatabase {
   'storage.buckets': BucketsTable;
   'storage.objects': ObjectsTable;
   'storage.resumable_uploads': ResumableUploadsTable;
+  'storage.s3_multipart_uploads': MultipartUploadsTable;
+  'storage.s3_multipart_uploads_parts': MultipartUploadPartsTable;
 }

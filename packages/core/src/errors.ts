@@ -8,6 +8,9 @@ export type ErrorCode =
   | 'NoSuchBucket'
   | 'NoSuchKey'
   | 'NoSuchUpload'
+  | 'InvalidPart'
+  | 'InvalidPartOrder'
+  | 'EntityTooSmall'
   | 'BucketAlreadyExists'
   | 'KeyAlreadyExists'
   | 'ResourceAlreadyExists'
@@ -45,6 +48,15 @@ export const errors = {
   noSuchBucket: (message = 'Bucket not found') => new StorageError('NoSuchBucket', message),
   noSuchKey: (message = 'Object not found') => new StorageError('NoSuchKey', message),
   noSuchUpload: (message = 'Upload not found') => new StorageError('NoSuchUpload', message),
+  invalidPart: (message = 'One or more of the specified parts could not be found') =>
+    new StorageError('InvalidPart', message),
+  invalidPartOrder: () =>
+    new StorageError('InvalidPartOrder', 'The list of parts was not in ascending order'),
+  entityTooSmall: () =>
+    new StorageError(
+      'EntityTooSmall',
+      'Your proposed upload is smaller than the minimum allowed object size',
+    ),
   bucketAlreadyExists: () => new StorageError('BucketAlreadyExists', 'The resource already exists'),
   keyAlreadyExists: () => new StorageError('KeyAlreadyExists', 'The resource already exists'),
   resourceAlreadyExists: () => new StorageError('ResourceAlreadyExists', 'The resource already exists'),

@@ -39,7 +39,8 @@ export async function listPage(
 export function pageQuery(query: ListObjectsV2Query): RawBuilder<PageRow> {
   const { bucketId, prefix, limit, withDelimiter } = query;
   const { column, order } = query.sortBy;
-  const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.sortBy);
+  const position =
+    query.cursor !== undefined ? decodeCursor(query.cursor, query.sortBy) : startAfterPosition(query);
   const byName = column === 'name';
   const withFolders = withDelimiter && (byName || position?.at === undefined);
   const direction = DIRECTION[order];
@@ -78,6 +79,20 @@ export function pageQuery(query: ListObjectsV2Query): RawBuilder<PageRow> {
     ) entries
     order by ${byName ? sql`sort_key collate "C" ${direction}` : sql`part, n`}
     limit ${limit + 1}`;
+}
+
+/**
+ * Where a listing that starts after a key begins: just past it, or, for a folder with the delimiter, past
+ * all of it (`docs/` becomes `docs0`, the least key after every `docs/…`). Keys hold no control
+ * characters, so `\u0001` appended is the least key after one.
+ */
+function startAfterPosition(query: ListObjectsV2Query): PagePosition | undefined {
+  const { startAfter } = query;
+  if (startAfter === undefined || query.sortBy.column !== 'name' || query.sortBy.order !== 'asc') {
+    return undefined;
+  }
+  if (query.withDelimiter && startAfter.endsWith('/')) return { boundary: `${startAfter.slice(0, -1)}0` };
+  return { boundary: `${startAfter}\u0001` };
 }
 
 /** Files past the cursor. A cursor still among the folders (by date) leaves every file to come. */

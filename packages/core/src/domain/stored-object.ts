@@ -62,6 +62,11 @@ export interface ListObjectsV2Query {
   readonly limit: number;
   /** Opaque, from a previous page's `nextCursor`. */
   readonly cursor?: string;
+  /**
+   * Name order only, without a cursor: entries after this key (S3's start-after and marker). With the
+   * delimiter, a key ending in `/` skips that whole folder, so a folder listed last can be started after.
+   */
+  readonly startAfter?: string;
   readonly withDelimiter: boolean;
   readonly sortBy: { readonly column: 'name' | 'updated_at' | 'created_at'; readonly order: 'asc' | 'desc' };
 }

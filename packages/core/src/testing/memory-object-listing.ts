@@ -84,8 +84,16 @@ export function listPage(objects: Iterable<StoredObject>, query: ListObjectsV2Qu
   };
 
   const entries = new Map<string, Place & { object?: StoredObject }>();
+  const { startAfter } = query;
+  const sort = `${column}:${order}`;
+  const skipped = (name: string) =>
+    startAfter !== undefined &&
+    sort === 'name:asc' &&
+    (compareCodePoints(name, startAfter) <= 0 ||
+      (query.withDelimiter && startAfter.endsWith('/') && name.startsWith(startAfter)));
   for (const object of objects) {
     if (object.bucketId !== query.bucketId || !object.name.startsWith(query.prefix)) continue;
+    if (query.cursor === undefined && skipped(object.name)) continue;
     const slash = query.withDelimiter ? object.name.indexOf('/', query.prefix.length) : -1;
     if (slash === -1) {
       const at = column === 'name' ? 0 : dateOf(object, column);
@@ -95,7 +103,6 @@ export function listPage(objects: Iterable<StoredObject>, query: ListObjectsV2Qu
       entries.set(`f:${key}`, { folder: true, key, at: 0 });
     }
   }
-  const sort = `${column}:${order}`;
   const after = query.cursor === undefined ? undefined : parseCursor(query.cursor, sort);
   const sorted = [...entries.values()]
     .filter((entry) => after === undefined || compare(entry, after) > 0)

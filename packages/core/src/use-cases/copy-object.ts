@@ -20,6 +20,8 @@ export interface CopyObjectInput {
   readonly metadata?: { readonly cacheControl?: string; readonly mimetype?: string };
   /** Whether the user metadata comes along (default true). */
   readonly copyMetadata?: boolean;
+  /** The copy's user metadata instead of the source's (S3's metadata directive REPLACE). */
+  readonly userMetadata?: Record<string, unknown> | null;
   readonly upsert: boolean;
 }
 
@@ -58,7 +60,12 @@ export async function copyObject(
         },
         { size, etag },
       ),
-      userMetadata: input.copyMetadata === false ? null : source.userMetadata,
+      userMetadata:
+        input.userMetadata !== undefined
+          ? input.userMetadata
+          : input.copyMetadata === false
+            ? null
+            : source.userMetadata,
     };
     return { source, written: await writeObjectRow(tx, row, input.upsert) };
   };

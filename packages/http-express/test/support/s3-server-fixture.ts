@@ -43,7 +43,11 @@ export async function s3ServerFixture(settings: Partial<StorageContext['settings
   const anonKey = await jwtFor({ role: 'anon' });
   const app = createStorageApp({
     context,
-    s3: { accessKey: { id: ACCESS_KEY_ID, secret: SECRET_ACCESS_KEY }, sessionTokenSecret: anonKey },
+    s3: {
+      accessKey: { id: ACCESS_KEY_ID, secret: SECRET_ACCESS_KEY },
+      sessionTokenSecret: anonKey,
+      uploads: made.store.multipartUploads,
+    },
   });
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -51,6 +55,7 @@ export async function s3ServerFixture(settings: Partial<StorageContext['settings
   const origin = `http://127.0.0.1:${port}`;
   const service = { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY };
   const clients: S3Client[] = [];
+  const servers: http.Server[] = [];
 
   return {
     context,
@@ -75,8 +80,10 @@ export async function s3ServerFixture(settings: Partial<StorageContext['settings
         accessKey: ACCESS_KEY_ID,
         secretKey: SECRET_ACCESS_KEY,
       },
+      partSize?: number,
     ) {
       return new MinioClient({
+        ...(partSize !== undefined && { partSize }),
         endPoint: '127.0.0.1',
         port,
         useSSL: false,
@@ -91,7 +98,31 @@ export async function s3ServerFixture(settings: Partial<StorageContext['settings
       const sessionToken = await jwtFor({ role: 'authenticated', sub });
       return { accessKeyId: 'project-ref', secretAccessKey: anonKey, sessionToken };
     },
+    /** Another server on the same database and blob directory, as a second instance would be. */
+    async secondInstance() {
+      const other = createStorageApp({
+        context,
+        s3: {
+          accessKey: { id: ACCESS_KEY_ID, secret: SECRET_ACCESS_KEY },
+          uploads: made.store.multipartUploads,
+        },
+      }).listen(0, '127.0.0.1');
+      await once(other, 'listening');
+      const client = new S3Client({
+        endpoint: `http://127.0.0.1:${(other.address() as AddressInfo).port}/s3`,
+        region: REGION,
+        forcePathStyle: true,
+        credentials: service,
+      });
+      clients.push(client);
+      servers.push(other);
+      return client;
+    },
     async close() {
+      for (const other of servers) {
+        other.closeAllConnections();
+        await new Promise((resolve) => other.close(resolve));
+      }
       for (const client of clients) client.destroy();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

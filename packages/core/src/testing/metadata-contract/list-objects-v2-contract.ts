@@ -159,6 +159,31 @@ export function listObjectsV2Contract(fixture: StoreFixture): void {
       ]);
     });
 
+    it('starts after a key (S3 start-after and marker); a folder ending in / is skipped whole', async () => {
+      expect(await shape(bucketId, { startAfter: 'docs/2024/y.txt' })).toEqual({
+        folders: [],
+        objects: ['docs/2024/z.txt', 'docs/x.txt', 'images/logo.png', 'z.txt'],
+        more: false,
+      });
+      expect(await shape(bucketId, { startAfter: 'docs-old/p.txt', withDelimiter: true })).toEqual({
+        folders: ['docs', 'images'],
+        objects: ['z.txt'],
+        more: false,
+      });
+      expect(await shape(bucketId, { startAfter: 'docs/', withDelimiter: true })).toEqual({
+        folders: ['images'],
+        objects: ['z.txt'],
+        more: false,
+      });
+      expect(
+        await shape(bucketId, { prefix: 'docs/', startAfter: 'docs/2024/', withDelimiter: true }),
+      ).toEqual({
+        folders: [],
+        objects: ['docs/x.txt'],
+        more: false,
+      });
+    });
+
     it('refuses a cursor it did not make, or made for another sort', async () => {
       const { nextCursor } = await page(bucketId, { limit: 1 });
       expect(await codeOf(page(bucketId, { cursor: 'not a cursor' }))).toBe('InvalidRequest');
