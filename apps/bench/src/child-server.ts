@@ -23,7 +23,7 @@ export async function freePort(): Promise<number> {
 }
 
 export interface ChildServerOptions {
-  /** The TypeScript entry point, run as `node --import tsx <entry>`: one process, so /proc/<pid> is the server. */
+  /** The entry point: JavaScript under plain node, TypeScript under `node --import tsx` (one process either way). */
   readonly entry: string;
   readonly args?: readonly string[];
   /** Flags for node itself, such as `--cpu-prof`. */
@@ -36,12 +36,14 @@ export interface ChildServerOptions {
   readonly logFile: string;
 }
 
+const loaderFor = (entry: string): string[] => (entry.endsWith('.ts') ? ['--import', 'tsx'] : []);
+
 /** Starts a server and resolves once it answers HTTP on its port. */
 export async function startChildServer(options: ChildServerOptions): Promise<ChildServer> {
   const log = openSync(options.logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeOptions ?? []), '--import', 'tsx', options.entry, ...(options.args ?? [])],
+    [...(options.nodeOptions ?? []), ...loaderFor(options.entry), options.entry, ...(options.args ?? [])],
     {
       cwd: options.cwd,
       env: options.env,

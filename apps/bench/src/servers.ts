@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { type BenchDatabase, type DatabaseKind, prepareBenchDatabase } from './bench-database';
 import { type ChildServer, freePort, startChildServer } from './child-server';
@@ -33,9 +35,15 @@ export interface StowageOptions {
   readonly cpuProfDir?: string;
 }
 
+/** Compiles the server as `pnpm start` does (`apps/server/scripts/bundle.ts` writes `dist/main.js`). */
+async function bundleStowage(): Promise<string> {
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts'], { cwd: SERVER_ROOT });
+  return path.join(SERVER_ROOT, 'dist/main.js');
+}
+
 /**
- * Stowage's own `main.ts` under plain node (with tsx, as `pnpm start` runs it), on a fresh database and the
- * file backend in `workDir`, with an upload limit that admits the 1 GiB scenarios.
+ * Stowage as `pnpm start` runs it (compiled, then `node dist/main.js`), on a fresh database and the file
+ * backend in `workDir`, with an upload limit that admits the 1 GiB scenarios.
  */
 export async function startStowage(options: StowageOptions): Promise<StowageUnderTest> {
   const dataDir = path.join(options.workDir, 'stowage');
@@ -44,7 +52,7 @@ export async function startStowage(options: StowageOptions): Promise<StowageUnde
   const port = await freePort();
   try {
     const server = await startChildServer({
-      entry: path.join(SERVER_ROOT, 'src/main.ts'),
+      entry: await bundleStowage(),
       nodeOptions: options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [],
       cwd: SERVER_ROOT,
       env: {
