@@ -8,6 +8,8 @@ import { ApiRouter } from './openapi/api-router';
 import { documentationAssets, documentationRoutes } from './openapi/documentation-routes';
 import { type OpenApiDocument, openApiDocument } from './openapi/openapi-document';
 import { type RequestLogger, requestLog } from './request-log';
+import type { ResumableSettings } from './resumable/resumable-data-store';
+import { resumableRoutes } from './resumable/resumable-routes';
 import { bucketRoutes } from './routes/bucket-routes';
 import { downloadRoutes } from './routes/download-routes';
 import { healthRoutes, type Readiness } from './routes/health-routes';
@@ -36,6 +38,8 @@ export interface StorageAppOptions {
   readonly readiness?: Readiness;
   /** Counts the requests being served; the host waits on it at shutdown. */
   readonly inFlight?: InFlightRequests;
+  /** Resumable (TUS) uploads under `/upload/resumable`; absent, those routes are not served. */
+  readonly resumable?: ResumableSettings;
 }
 
 /** The Supabase-Storage-compatible REST API, every route at the root, and its OpenAPI document. */
@@ -68,6 +72,7 @@ export function createStorageApp(options: StorageAppOptions): express.Express {
   downloadRoutes(api, context);
   if (options.images) renderRoutes(api, context, options.images);
   objectRoutes(api, context);
+  if (options.resumable) resumableRoutes(api, context, options.resumable);
 
   app.use('/documentation/static', documentationAssets());
   app.use(api.router);

@@ -6,6 +6,8 @@ export { ApiRouter, type RouteHandler } from './openapi/api-router';
 export { type OpenApiDocument, openApiDocument } from './openapi/openapi-document';
 export type { ResponseSpec, RouteInput, RouteSpec } from './openapi/route-spec';
 export type { RequestLogger } from './request-log';
+export type { ResumableSettings } from './resumable/resumable-data-store';
+export { sweepExpiredUploads } from './resumable/sweep-expired-uploads';
 export type { Readiness, ReadinessReport } from './routes/health-routes';
 export type { MetricsOptions } from './routes/metrics-routes';
 export type { S3RouterOptions } from './s3/s3-router';

@@ -1,4 +1,5 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
+import { createTestMetadataStore, type TestMetadataStore } from '@stowage/adapter-postgres/testing';
 import { SharpImageEngine } from '@stowage/adapter-sharp';
 import supertest from 'supertest';
 import { createStorageApp } from '../src';
@@ -14,11 +15,22 @@ const UNDOCUMENTED_MOUNTS = ['/s3'];
 const undocumented = (mountPath: string) =>
   UNDOCUMENTED_MOUNTS.some((mount) => mountPath === mount || mountPath.startsWith(`${mount}/`));
 
-/** The app with every optional part switched on (S3 protocol, image rendering), so all routes exist. */
+// Resumable uploads keep their state in Postgres: one store (PGlite, or DATABASE_URL) for the file.
+let made: TestMetadataStore;
+beforeAll(async () => {
+  made = await createTestMetadataStore(process.env.DATABASE_URL);
+}, 180_000);
+afterAll(() => made.cleanup());
+
+/**
+ * The app with every optional part switched on (S3 protocol, image rendering, resumable uploads), so all
+ * routes exist.
+ */
 async function fullApp() {
   const { context } = await storageAppFixture('file');
   const app = createStorageApp({
     context,
+    resumable: { uploads: made.store.resumableUploads, expiresInMs: 60_000 },
     s3: { accessKey: { id: 'key', secret: 'secret' } },
     images: {
       engine: new SharpImageEngine({ maxPixels: 1_000_000, concurrency: 1 }),
@@ -52,6 +64,7 @@ describe('the OpenAPI document', () => {
     );
     expect(served.length).toBeGreaterThan(20);
     expect(documented).toContain('GET /render/image/public/{bucket}/{key}');
+    expect(documented).toContain('PATCH /upload/resumable/sign/{id}');
     expect([...new Set(served)].sort()).toEqual([...documented].sort());
   });
 
