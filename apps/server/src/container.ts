@@ -11,7 +11,7 @@ import type {
   StorageContext,
   TokenService,
 } from '@stowage/core';
-import { JoseTokenService } from '@stowage/http-express';
+import { JoseTokenService, type ResumableSettings } from '@stowage/http-express';
 import { container, type DependencyContainer } from 'tsyringe';
 import type { Config } from './config';
 import { InstrumentedBlobStore } from './instrumented-blob-store';
@@ -29,6 +29,7 @@ export const TOKENS = {
   /** Registered only when METRICS_ENABLED. */
   metrics: Symbol('ServerMetrics'),
   uploads: Symbol('MultipartUploadStore'),
+  resumable: Symbol('ResumableSettings'),
 } as const;
 
 /** The blob store of `backend` (the configured one by default), as the server would use it. */
@@ -112,6 +113,11 @@ export async function createContainer(config: Config): Promise<DependencyContain
   child.register(TOKENS.blobs, { useValue: blobs });
   child.register(TOKENS.tokens, { useValue: tokens });
   child.register(TOKENS.context, { useValue: context });
+  const resumable: ResumableSettings = {
+    uploads: metadata.resumableUploads,
+    expiresInMs: config.TUS_URL_EXPIRY_MS,
+  };
+  child.register(TOKENS.resumable, { useValue: resumable });
   if (metrics) child.register(TOKENS.metrics, { useValue: metrics });
   child.register(TOKENS.uploads, { useValue: uploads });
   if (config.imageTransformationEnabled) child.register(TOKENS.images, { useValue: imageContext(config) });

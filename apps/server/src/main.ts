@@ -7,13 +7,19 @@ import type {
   MultipartUploadStore,
   StorageContext,
 } from '@stowage/core';
-import { createStorageApp, InFlightRequests, SENSITIVE_NAMES } from '@stowage/http-express';
+import {
+  createStorageApp,
+  InFlightRequests,
+  type ResumableSettings,
+  SENSITIVE_NAMES,
+} from '@stowage/http-express';
 import pino from 'pino';
 import { apiKeys } from './api-keys';
 import { loadConfig } from './config';
 import { createContainer, TOKENS } from './container';
 import { shutDown } from './graceful-shutdown';
 import { readiness } from './readiness';
+import { startResumableSweep } from './resumable-sweep';
 import type { ServerMetrics } from './server-metrics';
 
 // Credentials never reach the log, whatever object carries them.
@@ -30,8 +36,12 @@ async function main(): Promise<void> {
   const metrics = container.isRegistered(TOKENS.metrics)
     ? container.resolve<ServerMetrics>(TOKENS.metrics)
     : undefined;
+  const context = container.resolve<StorageContext>(TOKENS.context);
+  const resumable = container.resolve<ResumableSettings>(TOKENS.resumable);
+  const stopSweep = startResumableSweep(context, resumable, logger);
   const app = createStorageApp({
-    context: container.resolve<StorageContext>(TOKENS.context),
+    context,
+    resumable,
     logger,
     inFlight,
     ...(metrics && { metrics: { registry: metrics.registry, token: config.METRICS_TOKEN } }),
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopSweep();
     const release = () => metadata.close();
     shutDown({ server, inFlight, gracePeriodMs: config.SHUTDOWN_GRACE_PERIOD_MS, release, logger }, signal)
       .then(() => process.exit(0))

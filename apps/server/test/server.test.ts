@@ -70,6 +70,28 @@ describe('the standalone server', () => {
     if (process.env.DATABASE_URL) expect(text).toMatch(/stowage_db_pool_connections\{state="max"\} 10/);
   });
 
+  it('takes a resumable (TUS) upload that becomes an object at its last byte', async () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const created = await fetch(`${server.url}/upload/resumable`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${server.serviceKey}`,
+        'tus-resumable': '1.0.0',
+        'upload-length': '5',
+        'upload-metadata': `bucketName ${b64(bucket)},objectName ${b64('tus/hello.txt')},contentType ${b64('text/plain')}`,
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: 'hello',
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('tus-complete')).toBe('1');
+    expect(created.headers.get('location')).toMatch(new RegExp(`^${server.url}/upload/resumable/`));
+    const object = await fetch(`${server.url}/object/${bucket}/tus/hello.txt`, {
+      headers: { authorization: `Bearer ${server.serviceKey}` },
+    });
+    expect(await object.text()).toBe('hello');
+  });
+
   it('keeps its data under STOWAGE_DATA_DIR and stops cleanly on SIGTERM', async () => {
     const upload = await fetch(`${server.url}/object/${bucket}/hello.txt`, {
       method: 'POST',

@@ -26,6 +26,8 @@ export interface AdvisoryUploadLocksOptions {
 export class AdvisoryUploadLocks {
   private readonly held = new Map<string, HeldLock>();
   private session?: Promise<Client>;
+  /** Statements on the session, one after another (a pg client must not be given two at once). */
+  private statements: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: AdvisoryUploadLocksOptions) {}
 
@@ -73,9 +75,11 @@ export class AdvisoryUploadLocks {
   private async acquireAcrossInstances(id: string, signal: AbortSignal, deadline: number): Promise<void> {
     for (;;) {
       const client = await this.connection();
-      const { rows } = await client.query<{ locked: boolean }>(
-        'select pg_try_advisory_lock($1, hashtext($2)) as locked',
-        [LOCK_NAMESPACE, id],
+      const { rows } = await this.inTurn(() =>
+        client.query<{ locked: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as locked', [
+          LOCK_NAMESPACE,
+          id,
+        ]),
       );
       if (rows[0]?.locked) return;
       await untilSettled([new Promise((resolve) => setTimeout(resolve, POLL_MS))], signal, deadline);
@@ -85,9 +89,16 @@ export class AdvisoryUploadLocks {
   private async releaseAcrossInstances(id: string): Promise<void> {
     const client = await this.session?.catch(() => undefined);
     // A lost session has already given its locks up.
-    await client
-      ?.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, id])
-      .catch(() => undefined);
+    if (!client) return;
+    await this.inTurn(() =>
+      client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, id]),
+    ).catch(() => undefined);
+  }
+
+  private inTurn<T>(statement: () => Promise<T>): Promise<T> {
+    const turn = this.statements.then(statement);
+    this.statements = turn.catch(() => undefined);
+    return turn;
   }
 
   private connection(): Promise<Client> {
