@@ -15,7 +15,7 @@ describe.each<Backend>(['fs', 's3'])('resumable uploads with tus-js-client on th
     first = await fixture.startInstance();
     auth = { authorization: fixture.service };
     await supertest(first.url).post('/bucket').set(auth).send({ name: 'media', public: false }).expect(200);
-  }, 120_000);
+  }, 300_000); // PGlite and s3rver start slowly on a loaded machine
   afterAll(() => fixture.cleanup());
 
   const download = async (url: string, name: string) => {

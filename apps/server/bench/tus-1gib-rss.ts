@@ -1,0 +1,114 @@
+/**
+ * A resumable (TUS) upload of a generated object through a freshly started server with tus-js-client
+ * (6 MiB chunks, as Supabase's guides set it), printing the server's peak RSS (VmHWM) and the RSS
+ * sampled while bytes flow. Usage: pnpm --filter @stowage/server bench:tus [size in MiB, default 1024]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { Upload } from 'tus-js-client';
+
+const MIB = 1024 * 1024;
+const sizeMiB = Number(process.argv[2] ?? 1024);
+
+async function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+}
+
+function generated(bytes: number): Readable {
+  const chunk = Buffer.alloc(MIB, 'resumable ');
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= bytes) return this.push(null);
+      const next = chunk.subarray(0, Math.min(MIB, bytes - sent));
+      sent += next.length;
+      this.push(next);
+    },
+  });
+}
+
+function tusUpload(url: string, key: string, bytes: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const upload = new Upload(generated(bytes), {
+      endpoint: `${url}/upload/resumable`,
+      chunkSize: 6 * MIB,
+      uploadSize: bytes,
+      retryDelays: [],
+      headers: { authorization: `Bearer ${key}` },
+      metadata: { bucketName: 'bench', objectName: 'big.bin', contentType: 'application/octet-stream' },
+      onError: reject,
+      onSuccess: () => resolve(),
+    });
+    upload.start();
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-bench-tus-'));
+  // `--import tsx` keeps the server in this one process, so /proc/<pid> is the server's own memory.
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/main.ts')], {
+    env: {
+      ...process.env,
+      SERVER_PORT: '0',
+      SERVER_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      STOWAGE_DATA_DIR: dataDir,
+      UPLOAD_FILE_SIZE_LIMIT: String(sizeMiB * MIB + 1),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+      const key = /service_role key:\s+(\S+)/.exec(output)?.[1];
+      if (url && key) resolve({ url, key });
+    });
+    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  try {
+    const restingMiB = await rssMiB(server.pid as number, 'VmRSS');
+    await fetch(`${url}/bucket`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench' }),
+    });
+    let streamingPeak = 0;
+    const sampler = setInterval(async () => {
+      streamingPeak = Math.max(streamingPeak, await rssMiB(server.pid as number, 'VmRSS').catch(() => 0));
+    }, 100);
+    const started = Date.now();
+    await tusUpload(url, key, sizeMiB * MIB);
+    const seconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    const info = await fetch(`${url}/object/info/bench/big.bin`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const { size } = (await info.json()) as { size: number };
+    if (size !== sizeMiB * MIB) throw new Error(`the object has ${size} bytes`);
+    const peak = await rssMiB(server.pid as number, 'VmHWM');
+    console.log(
+      `resumable upload: ${sizeMiB} MiB in ${seconds.toFixed(1)} s (${(sizeMiB / seconds).toFixed(0)} MiB/s)`,
+    );
+    console.log(
+      `server RSS: resting ${restingMiB.toFixed(0)} MiB, peak while uploading ${streamingPeak.toFixed(0)} MiB`,
+    );
+    console.log(
+      `server peak RSS since start (VmHWM, includes start-up and migrations): ${peak.toFixed(0)} MiB`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
