@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { bundleServer } from '../scripts/bundle';
 
 const CONNECTIONS = 8;
 const coldRequests = Number(process.argv[2] ?? 120);
@@ -45,7 +46,9 @@ async function load(request: (n: number) => Promise<boolean>): Promise<{ done: n
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-bench-render-'));
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/main.ts')], {
+  // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
+  await bundleServer();
+  const server = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
     env: {
       ...process.env,
       SERVER_PORT: '0',

@@ -18,6 +18,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { createScratchDatabase } from '@stowage/adapter-postgres/testing';
+import { bundleServer } from '../scripts/bundle';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
   const scratch = process.env.DATABASE_URL
     ? await createScratchDatabase(process.env.DATABASE_URL)
     : undefined;
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/main.ts')], {
+  // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
+  await bundleServer();
+  const server = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
     env: {
       ...process.env,
       SERVER_PORT: '0',

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Upload } from 'tus-js-client';
+import { bundleServer } from '../scripts/bundle';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);
@@ -49,8 +50,9 @@ function tusUpload(url: string, key: string, bytes: number): Promise<void> {
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-bench-tus-'));
-  // `--import tsx` keeps the server in this one process, so /proc/<pid> is the server's own memory.
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/main.ts')], {
+  // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
+  await bundleServer();
+  const server = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
     env: {
       ...process.env,
       SERVER_PORT: '0',
