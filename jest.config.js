@@ -8,6 +8,8 @@ module.exports = {
   transformIgnorePatterns: [
     '/node_modules/(?!(\\.pnpm/(jose|kysely|@electric-sql\\+pglite|@tus\\+server|@tus\\+utils|srvx)@[^/]+/node_modules/)?(jose|kysely|@electric-sql/pglite|@tus/server|@tus/utils|srvx)/)',
   ],
-  testTimeout: 60_000,
+  // Each test file starts its own PGlite (an initdb) and often an s3rver: on a loaded 2-core machine that
+  // alone can take over a minute, so hooks and tests get three.
+  testTimeout: 180_000,
   maxWorkers: 2,
 };
