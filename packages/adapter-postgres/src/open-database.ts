@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type LogEvent, PGliteDialect, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
@@ -83,6 +84,8 @@ function openPool(config: ParsedPostgresConfig, onQuery: QueryObserver | undefin
 const PGLITE_SETTINGS = ['shared_buffers = 16MB'];
 
 function openPglite(dataDir: string | undefined, onQuery: QueryObserver | undefined): OpenDatabase {
+  // PGlite creates its own directory but not the ones above it (a fresh `./data` on first start).
+  if (dataDir !== undefined && !/^[a-z]+:\/\//.test(dataDir)) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir, { postgresqlconf: PGLITE_SETTINGS });
   const db = new Kysely<StorageDatabase>({ dialect: new PGliteDialect({ pglite }), log: queryLog(onQuery) });
   return {

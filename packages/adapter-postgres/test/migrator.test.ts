@@ -33,17 +33,19 @@ const recorded = async <DB>(db: Kysely<DB>) =>
   );
 
 describe('migrations on embedded PGlite', () => {
-  it('run once per data directory, creating the roles (service_role bypassing RLS)', async () => {
+  it('run once per data directory, creating it and the roles (service_role bypassing RLS)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'stowage-pglite-'));
+    // A first start: neither the data directory nor its parent exists yet.
+    const dataDir = join(dir, 'data', 'pg');
     try {
-      const first = await createPostgresMetadataStore({ pgliteDataDir: dir });
+      const first = await createPostgresMetadataStore({ pgliteDataDir: dataDir });
       expect(await roles(first.db)).toEqual([
         { rolname: 'anon', rolbypassrls: false },
         { rolname: 'authenticated', rolbypassrls: false },
         { rolname: 'service_role', rolbypassrls: true },
       ]);
       await first.close();
-      const again = await createPostgresMetadataStore({ pgliteDataDir: dir });
+      const again = await createPostgresMetadataStore({ pgliteDataDir: dataDir });
       expect(await recorded(again.db)).toEqual((await readMigrations()).map((migration) => migration.name));
       await again.close();
     } finally {
