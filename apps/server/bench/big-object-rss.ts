@@ -6,21 +6,16 @@
  * STORAGE_S3_ENDPOINT names a server.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { startS3rver } from '@stowage/adapter-s3/testing';
 import { bundleServer } from '../scripts/bundle';
+import { rssMiB } from './process-memory';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);
-
-/** Current (`VmRSS`) or peak (`VmHWM`) resident memory of a process, in MiB. */
-async function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
-}
 
 function generated(bytes: number): Readable {
   const chunk = Buffer.alloc(MIB, 'stowage ');

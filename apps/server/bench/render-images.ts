@@ -6,21 +6,17 @@
  * [cold requests, default 120] [warm seconds, default 10]
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { bundleServer } from '../scripts/bundle';
+import { rssMiB } from './process-memory';
 
 const CONNECTIONS = 8;
 const coldRequests = Number(process.argv[2] ?? 120);
 const warmSeconds = Number(process.argv[3] ?? 10);
 const QUERY = 'width=300&height=200&resize=cover';
-
-async function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** A photo-like 2000×1500 JPEG: smooth noise, so it compresses like a picture, not like static. */
 function photo(seed: number): Promise<Buffer> {

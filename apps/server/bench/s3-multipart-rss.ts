@@ -6,7 +6,7 @@
  * without it, on embedded PGlite, whose WebAssembly Postgres lives in the server's own memory.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -19,16 +19,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { createScratchDatabase } from '@stowage/adapter-postgres/testing';
 import { bundleServer } from '../scripts/bundle';
+import { rssMiB } from './process-memory';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);
 const partMiB = Number(process.argv[3] ?? 16);
 const credentials = { accessKeyId: 'bench-key', secretAccessKey: 'bench-secret-0123456789abcdef' };
-
-async function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
-}
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-s3-bench-'));
