@@ -8,6 +8,21 @@ import { signedRequestAuth } from './sigv4/signed-request-auth';
 
 const SERVICE_ROLE: Caller = { role: 'service_role', claims: { role: 'service_role' } };
 
+/** Who signs with `accessKeyId` (and `sessionToken`, in session-token mode), and the secret they sign with. */
+export async function signingIdentity(
+  tokens: TokenService,
+  credentials: S3Credentials,
+  accessKeyId: string,
+  sessionToken: string | undefined,
+): Promise<{ caller: Caller; secret: string }> {
+  if (sessionToken !== undefined) {
+    if (credentials.sessionTokenSecret === undefined) throw s3Errors.invalidAccessKeyId();
+    return { caller: await tokens.verifyCaller(sessionToken), secret: credentials.sessionTokenSecret };
+  }
+  if (!credentials.accessKey || accessKeyId !== credentials.accessKey.id) throw s3Errors.invalidAccessKeyId();
+  return { caller: SERVICE_ROLE, secret: credentials.accessKey.secret };
+}
+
 /**
  * Verifies the SigV4 signature of every `/s3` request (header or presigned query) and keeps the caller in
  * `res.locals.caller`: service_role for the configured key pair, the JWT's own identity in session-token
@@ -18,19 +33,12 @@ export function s3Authenticate(tokens: TokenService, credentials: S3Credentials)
     const { rawPath, query } = splitUrl(req.originalUrl);
     const auth = signedRequestAuth(req, query);
     if (!auth) throw s3Errors.accessDenied('Anonymous access is not allowed; sign the request with SigV4');
-    let caller: Caller;
-    let secret: string;
-    if (auth.sessionToken !== undefined) {
-      if (credentials.sessionTokenSecret === undefined) throw s3Errors.invalidAccessKeyId();
-      secret = credentials.sessionTokenSecret;
-      caller = await tokens.verifyCaller(auth.sessionToken);
-    } else {
-      if (!credentials.accessKey || auth.accessKeyId !== credentials.accessKey.id) {
-        throw s3Errors.invalidAccessKeyId();
-      }
-      secret = credentials.accessKey.secret;
-      caller = SERVICE_ROLE;
-    }
+    const { caller, secret } = await signingIdentity(
+      tokens,
+      credentials,
+      auth.accessKeyId,
+      auth.sessionToken,
+    );
     res.locals.signing = await verifySignature(req, auth, secret, rawPath, query);
     res.locals.caller = caller;
     res.locals.s3Query = query;

@@ -47,6 +47,13 @@ export const s3Errors = {
     new S3Error('IncompleteBody', 400, message),
   invalidArgument: (message: string) => new S3Error('InvalidArgument', 400, message),
   invalidRequest: (message: string) => new S3Error('InvalidRequest', 400, message),
+  invalidPolicyDocument: (message: string) => new S3Error('InvalidPolicyDocument', 400, message),
+  malformedPostRequest: (message: string) =>
+    new S3Error(
+      'MalformedPOSTRequest',
+      400,
+      `The body of your POST request is not well-formed multipart/form-data: ${message}`,
+    ),
   malformedXml: () =>
     new S3Error(
       'MalformedXML',

@@ -21,6 +21,7 @@ import {
   uploadPartOperation,
 } from './operations/multipart-operations';
 import { getObjectTaggingOperation } from './operations/object-tagging';
+import { isBrowserUpload, postObjectOperation } from './operations/post-object';
 import { putObjectOperation } from './operations/put-object';
 import { s3Authenticate, s3QueryOf } from './s3-authenticate';
 import type { S3Credentials } from './s3-credentials';
@@ -105,6 +106,9 @@ export function s3Router(context: StorageContext, options: S3RouterOptions): Rou
   const region = options.region ?? 'us-east-1';
   const multipart = multipartOperations(context, options.uploads);
   const router = Router({ caseSensitive: true });
+  // A browser upload carries its signature in the form, so it is verified there, not as a request.
+  const postObject = postObjectOperation(context, options);
+  router.post('/:bucket', (req, res, next) => (isBrowserUpload(req) ? postObject(req, res, next) : next()));
   router.use(s3Authenticate(context.tokens, options));
 
   router.all(

@@ -23,7 +23,8 @@ export interface SignedRequestAuth {
 const LONG_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const HEADER_FIELD = /(Credential|SignedHeaders|Signature)=([^,\s]+)/g;
 
-function parseLongDate(longDate: string | undefined): Date {
+/** A SigV4 long date, `20261124T135500Z`. */
+export function parseLongDate(longDate: string | undefined): Date {
   const match = LONG_DATE.exec(longDate ?? '');
   if (!match) throw s3Errors.accessDenied('AWS authentication requires a valid Date or x-amz-date header');
   const [, year, month, day, hours, minutes, seconds] = match.map(Number);
@@ -31,7 +32,7 @@ function parseLongDate(longDate: string | undefined): Date {
 }
 
 /** `AKID/20261124/us-east-1/s3/aws4_request`, checked against the request's date. */
-function parseCredential(credential: string | undefined, longDate: string) {
+export function parseCredential(credential: string | undefined, longDate: string) {
   const parts = (credential ?? '').split('/');
   const [date, region, service, terminator] = parts.slice(-4);
   const accessKeyId = parts.slice(0, -4).join('/');
