@@ -22,6 +22,7 @@ export * from './use-cases/create-bucket';
 export * from './use-cases/create-multipart-upload';
 export * from './use-cases/create-signed-url';
 export * from './use-cases/delete-bucket';
+export * from './use-cases/delete-each-object';
 export * from './use-cases/delete-objects';
 export * from './use-cases/every-object';
 export * from './use-cases/find-multipart-upload';

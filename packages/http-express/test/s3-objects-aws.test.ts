@@ -334,4 +334,47 @@ describe("S3 objects under a user's policies (session-token mode)", () => {
       $metadata: { httpStatusCode: 403 },
     });
   });
+
+  it('reports the keys its DELETE policy refused as AccessDenied, missing ones as deleted', async () => {
+    const user = fixture.s3(await fixture.userCredentials(alice));
+    await user.send(new PutObjectCommand({ Bucket: 'homes', Key: `${alice}/kept.txt`, Body: 'kept' }));
+    const refusedKeys = [`${alice}/kept.txt`, 'someone-else/secret.txt'];
+    const first = await user.send(
+      new DeleteObjectsCommand({
+        Bucket: 'homes',
+        Delete: { Objects: [...refusedKeys, `${alice}/never.txt`].map((Key) => ({ Key })) },
+      }),
+    );
+    expect(first.Deleted?.map((entry) => entry.Key)).toEqual([`${alice}/never.txt`]);
+    expect(first.Errors?.map((entry) => [entry.Key, entry.Code])).toEqual(
+      refusedKeys.map((key) => [key, 'AccessDenied']),
+    );
+    const quiet = await user.send(
+      new DeleteObjectsCommand({
+        Bucket: 'homes',
+        Delete: { Quiet: true, Objects: [{ Key: `${alice}/kept.txt` }, { Key: `${alice}/never.txt` }] },
+      }),
+    );
+    expect(quiet.Deleted ?? []).toEqual([]);
+    expect(quiet.Errors?.map((entry) => entry.Key)).toEqual([`${alice}/kept.txt`]);
+    expect(
+      await errorOf(user.send(new DeleteObjectCommand({ Bucket: 'homes', Key: `${alice}/kept.txt` }))),
+    ).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    await user.send(new DeleteObjectCommand({ Bucket: 'homes', Key: `${alice}/never.txt` }));
+    expect((await text('unused.txt')).body).toBe('x');
+    const stillThere = await fixture.rest
+      .get(`/object/info/homes/${alice}/kept.txt`)
+      .set('authorization', fixture.serviceBearer);
+    expect(stillThere.status).toBe(200);
+
+    await sql`create policy "homes: delete" on storage.objects for delete to authenticated
+      using (bucket_id = 'homes' and (storage.foldername(name))[1] = auth.uid()::text)`.execute(
+      fixture.store.db,
+    );
+    const allowed = await user.send(
+      new DeleteObjectsCommand({ Bucket: 'homes', Delete: { Objects: [{ Key: `${alice}/kept.txt` }] } }),
+    );
+    expect(allowed.Deleted?.map((entry) => entry.Key)).toEqual([`${alice}/kept.txt`]);
+    expect(allowed.Errors ?? []).toEqual([]);
+  });
 });

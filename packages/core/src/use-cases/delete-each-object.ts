@@ -1,0 +1,32 @@
+import { type Scope, systemScope } from '../domain/caller';
+import { deleteObjects } from './delete-objects';
+import type { StorageContext } from './storage-context';
+
+/** What became of each name S3's DeleteObjects named. */
+export interface DeleteOutcome {
+  /** Deleted now, or not there to begin with (S3 counts both as deleted). */
+  readonly deleted: string[];
+  /** Still there: the caller's DELETE policy refused them. */
+  readonly refused: string[];
+}
+
+/**
+ * Deletes the named objects as the caller's DELETE policy allows, and tells the refused ones from the
+ * missing ones as S3 does: a key that no longer exists counts as deleted, one that still exists was
+ * refused, even when the caller's SELECT policy hides it (S3 answers AccessDenied whatever the key).
+ */
+export async function deleteEachObject(
+  context: StorageContext,
+  scope: Scope,
+  bucketId: string,
+  names: readonly string[],
+): Promise<DeleteOutcome> {
+  const gone = new Set((await deleteObjects(context, scope, bucketId, names)).map((object) => object.name));
+  const kept = names.filter((name) => !gone.has(name));
+  if (kept.length === 0) return { deleted: [...names], refused: [] };
+  const remaining = await context.metadata.transaction(systemScope(scope.operation, scope.request), (tx) =>
+    Promise.all(kept.map((name) => tx.findObject(bucketId, name))),
+  );
+  const refused = new Set(kept.filter((_name, index) => remaining[index] !== undefined));
+  return { deleted: names.filter((name) => !refused.has(name)), refused: [...refused] };
+}
