@@ -142,6 +142,44 @@ describe('multipart uploads with @aws-sdk/client-s3', () => {
     expect(bytes.equals(Buffer.concat([source.subarray(0, 5 * MiB), source]))).toBe(true);
   });
 
+  it('copies a part only when the x-amz-copy-source-if-* conditions hold (412 otherwise)', async () => {
+    const { ETag } = await s3.send(new PutObjectCommand({ Bucket: B, Key: 'copy/cond.bin', Body: 'cond' }));
+    const UploadId = await start('copy/cond-target.bin');
+    const copyPart = (PartNumber: number, conditions: Record<string, unknown>) =>
+      s3.send(
+        new UploadPartCopyCommand({
+          Bucket: B,
+          Key: 'copy/cond-target.bin',
+          UploadId,
+          PartNumber,
+          CopySource: `${B}/copy/cond.bin`,
+          ...conditions,
+        }),
+      );
+    const refused = { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } };
+    expect(await errorOf(copyPart(1, { CopySourceIfMatch: '"0123"' }))).toMatchObject(refused);
+    expect(await errorOf(copyPart(1, { CopySourceIfNoneMatch: ETag }))).toMatchObject(refused);
+    expect(
+      await errorOf(copyPart(1, { CopySourceIfModifiedSince: new Date(Date.now() + 3_600_000) })),
+    ).toMatchObject(refused);
+    expect(
+      await errorOf(copyPart(1, { CopySourceIfUnmodifiedSince: new Date(Date.now() - 3_600_000) })),
+    ).toMatchObject(refused);
+    const { Parts: none } = await s3.send(
+      new ListPartsCommand({ Bucket: B, Key: 'copy/cond-target.bin', UploadId }),
+    );
+    expect(none ?? []).toEqual([]);
+    await copyPart(2, {
+      CopySourceIfMatch: ETag,
+      CopySourceIfModifiedSince: new Date(Date.now() - 3_600_000),
+    });
+    const { Parts } = await s3.send(
+      new ListPartsCommand({ Bucket: B, Key: 'copy/cond-target.bin', UploadId }),
+    );
+    expect(Parts?.map((each) => each.PartNumber)).toEqual([2]);
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: B, Key: 'copy/cond-target.bin', UploadId }));
+  });
+
   it('refuses wrong ETags, parts out of order and small middle parts, keeping the upload', async () => {
     const UploadId = await start('refused.bin');
     const one = await part(s3, 'refused.bin', UploadId, 1, Buffer.from('small'));

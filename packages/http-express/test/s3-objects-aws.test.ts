@@ -183,6 +183,43 @@ describe('CopyObject, DeleteObject and DeleteObjects with @aws-sdk/client-s3', (
     });
   });
 
+  it('copies only when the x-amz-copy-source-if-* conditions hold, as S3 combines them', async () => {
+    const { ETag } = await put('copy/conditional.txt', 'conditional');
+    const copy = (Key: string, conditions: Record<string, unknown>) =>
+      s3.send(
+        new CopyObjectCommand({
+          Bucket: 'objects',
+          Key,
+          CopySource: 'objects/copy/conditional.txt',
+          ...conditions,
+        }),
+      );
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const inAnHour = new Date(Date.now() + 3_600_000);
+    const refused = { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } };
+    for (const conditions of [
+      { CopySourceIfMatch: '"0123456789abcdef0123456789abcdef"' },
+      { CopySourceIfNoneMatch: ETag },
+      { CopySourceIfNoneMatch: '*' },
+      { CopySourceIfModifiedSince: inAnHour },
+      { CopySourceIfUnmodifiedSince: hourAgo },
+      // If-None-Match decides over If-Modified-Since: a match refuses even if modified since.
+      { CopySourceIfNoneMatch: ETag, CopySourceIfModifiedSince: hourAgo },
+    ]) {
+      expect(await errorOf(copy('copy/refused.txt', conditions))).toMatchObject(refused);
+    }
+    expect(await errorOf(text('copy/refused.txt'))).toMatchObject({ name: 'NoSuchKey' });
+    // If-Match decides over If-Unmodified-Since: a match copies even if modified since.
+    await copy('copy/allowed.txt', { CopySourceIfMatch: ETag, CopySourceIfUnmodifiedSince: hourAgo });
+    await copy('copy/allowed-2.txt', {
+      CopySourceIfNoneMatch: '"other"',
+      CopySourceIfModifiedSince: hourAgo,
+    });
+    await copy('copy/allowed-3.txt', { CopySourceIfUnmodifiedSince: inAnHour });
+    expect((await text('copy/allowed.txt')).body).toBe('conditional');
+    expect((await text('copy/allowed-3.txt')).body).toBe('conditional');
+  });
+
   it('deletes one object, and several at once counting missing keys as deleted', async () => {
     await put('gone/one.txt', '1');
     await put('gone/two.txt', '2');

@@ -23,6 +23,8 @@ export interface CopyObjectInput {
   /** The copy's user metadata instead of the source's (S3's metadata directive REPLACE). */
   readonly userMetadata?: Record<string, unknown> | null;
   readonly upsert: boolean;
+  /** Refuses (by throwing) a source the copy must not be made of, e.g. S3's copy-source conditions. */
+  readonly assertSource?: (source: StoredObject) => void;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function copyObject(
   const write = (copied?: BlobInfo) => async (tx: MetadataTransaction) => {
     const source = await tx.findObject(sourceBucket, sourceKey);
     if (!source) throw errors.noSuchKey();
+    input.assertSource?.(source);
     const mimetype = input.metadata?.mimetype ?? source.metadata?.mimetype ?? 'application/octet-stream';
     assertFitsBucket(context, destination, source, mimetype);
     const size = copied?.size ?? source.metadata?.size ?? 0;

@@ -1,4 +1,5 @@
 import type { Scope } from '../domain/caller';
+import type { StoredObject } from '../domain/stored-object';
 import { errors } from '../errors';
 import type { BlobInfo, ByteRange } from '../ports/blob-store';
 import { findMultipartUpload, type MultipartContext, uploadBlobKey } from './find-multipart-upload';
@@ -14,6 +15,8 @@ export interface UploadPartCopyInput {
   readonly source: { readonly bucketId: string; readonly key: string };
   /** Inclusive bytes of the source; the whole object when absent. */
   readonly range?: { readonly start: number; readonly end: number };
+  /** Refuses (by throwing) a source the part must not be copied from, e.g. S3's copy-source conditions. */
+  readonly assertSource?: (source: StoredObject) => void;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function uploadPartCopy(
     input.source.bucketId,
     input.source.key,
   );
+  input.assertSource?.(source);
   const size = source.metadata?.size ?? 0;
   let range: ByteRange | undefined;
   if (input.range) {

@@ -2,6 +2,7 @@ import { copyObject, type StorageContext } from '@stowage/core';
 import type { Request, RequestHandler } from 'express';
 import { objectPath } from '../../object-path';
 import { requestScope } from '../../request-scope';
+import { copySourceCheck } from '../conditional-request';
 import { discardPayload } from '../payload/request-payload';
 import { s3Errors } from '../s3-error';
 import { userMetadataOf } from '../s3-metadata';
@@ -30,6 +31,7 @@ export function copySourceOf(req: Request): { bucketId: string; key: string } {
 /**
  * CopyObject: a server-side copy through the copy use case (SELECT on the source, INSERT or UPDATE on
  * the destination). Metadata directive COPY keeps the source's metadata; REPLACE takes the request's.
+ * `x-amz-copy-source-if-*` conditions on the source answer PreconditionFailed when they do not hold.
  */
 export const copyObjectOperation =
   (context: StorageContext): RequestHandler =>
@@ -53,6 +55,7 @@ export const copyObjectOperation =
       destinationBucket: bucketId,
       destinationKey: key,
       upsert: true,
+      assertSource: copySourceCheck(req),
       ...(replace && {
         metadata: {
           mimetype: req.get('content-type') || 'application/octet-stream',

@@ -1,9 +1,10 @@
 import { pipeline } from 'node:stream/promises';
 import { findReadableObject, readObject, type StorageContext, type StoredObject } from '@stowage/core';
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { parseByteRange } from '../../byte-range';
 import { objectPath } from '../../object-path';
 import { requestScope } from '../../request-scope';
+import { evaluateConditions, lastModifiedOf } from '../conditional-request';
 import { s3QueryOf } from '../s3-authenticate';
 import { s3Errors } from '../s3-error';
 import { metadataHeaders } from '../s3-metadata';
@@ -18,40 +19,8 @@ const OVERRIDES = [
   'content-encoding',
 ];
 
-const bareTag = (tag: string) => tag.trim().replace(/^W\//, '').replaceAll('"', '');
-
-const matchesAny = (header: string, etag: string) =>
-  header.split(',').some((tag) => tag.trim() === '*' || bareTag(tag) === bareTag(etag));
-
-/** Seconds since the epoch, as HTTP dates carry them; `undefined` for a missing or bad date. */
-const secondsOf = (header: string | undefined) => {
-  const time = Date.parse(header ?? '');
-  return Number.isNaN(time) ? undefined : Math.floor(time / 1000);
-};
-
-/**
- * The conditional headers, in RFC 9110's order: If-Match (else If-Unmodified-Since) failing is
- * PreconditionFailed; If-None-Match matching (else If-Modified-Since not modified) is a 304.
- */
-function notModified(req: Request, etag: string, lastModified: Date): boolean {
-  const modified = Math.floor(lastModified.getTime() / 1000);
-  const ifMatch = req.get('if-match');
-  const unmodifiedSince = secondsOf(req.get('if-unmodified-since'));
-  if (
-    ifMatch !== undefined
-      ? !matchesAny(ifMatch, etag)
-      : unmodifiedSince !== undefined && modified > unmodifiedSince
-  ) {
-    throw s3Errors.preconditionFailed();
-  }
-  const ifNoneMatch = req.get('if-none-match');
-  if (ifNoneMatch !== undefined) return matchesAny(ifNoneMatch, etag);
-  const modifiedSince = secondsOf(req.get('if-modified-since'));
-  return modifiedSince !== undefined && modified <= modifiedSince;
-}
-
 function objectHeaders(object: StoredObject): Record<string, string> {
-  const lastModified = new Date(object.metadata?.lastModified ?? object.updatedAt);
+  const lastModified = lastModifiedOf(object);
   return {
     etag: object.metadata?.eTag ?? '',
     'last-modified': lastModified.toUTCString(),
@@ -74,7 +43,15 @@ export const getObjectOperation =
     const object = await findReadableObject(context, scope, 'authenticated', bucketId, key);
     const size = object.metadata?.size ?? 0;
     const headers = objectHeaders(object);
-    if (notModified(req, headers.etag ?? '', new Date(headers['last-modified'] ?? 0))) {
+    const conditions = {
+      ifMatch: req.get('if-match'),
+      ifNoneMatch: req.get('if-none-match'),
+      ifModifiedSince: req.get('if-modified-since'),
+      ifUnmodifiedSince: req.get('if-unmodified-since'),
+    };
+    const outcome = evaluateConditions(conditions, headers.etag ?? '', lastModifiedOf(object));
+    if (outcome === 'failed') throw s3Errors.preconditionFailed();
+    if (outcome === 'not-modified') {
       res.status(304).set(headers).end();
       return;
     }

@@ -11,6 +11,7 @@ import {
 import type { Request, RequestHandler, Response } from 'express';
 import { objectPath } from '../../object-path';
 import { requestScope } from '../../request-scope';
+import { copySourceCheck } from '../conditional-request';
 import { discardPayload, payloadLength, requestPayload } from '../payload/request-payload';
 import { s3QueryOf } from '../s3-authenticate';
 import { s3Errors } from '../s3-error';
@@ -69,6 +70,7 @@ export const uploadPartOperation =
         ...target(req, res),
         partNumber,
         source: copySourceOf(req),
+        assertSource: copySourceCheck(req),
         ...(match && { range: { start: Number(match[1]), end: Number(match[2]) } }),
       });
       sendXml(res, 'CopyPartResult', {
