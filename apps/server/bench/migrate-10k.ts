@@ -6,6 +6,7 @@
  * [number of objects, default 10000] [concurrency, default 4]
  */
 import { randomBytes } from 'node:crypto';
+import { type RequestCounter, startRequestCounter } from '@stowage/adapter-s3/testing';
 import {
   bytesOf,
   createMigrationWorld,
@@ -14,7 +15,6 @@ import {
   spawnStowage,
 } from '../test/migration-fixture';
 import { rssMiB } from './process-memory';
-import { type RequestCounter, startRequestCounter } from './request-counter';
 
 const count = Number(process.argv[2] ?? 10_000);
 const concurrency = process.argv[3] ?? '4';

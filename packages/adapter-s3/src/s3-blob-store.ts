@@ -7,6 +7,7 @@ import {
   type CompletedPart,
   errors,
   isStorageError,
+  type PutResult,
 } from '@stowage/core';
 import { type S3BlobStoreConfig, type S3BlobStoreOptions, s3BlobStoreConfig } from './config';
 import { multipartEtag } from './multipart-etag';
@@ -18,6 +19,13 @@ import { s3ObjectKey } from './s3-object-key';
 const MAX_PART_NUMBER = 10_000;
 
 /**
+ * How long a bucket seen to exist is taken to still exist when a HEAD finds no object: asking S3 again
+ * after every such HEAD doubles the requests of a caller probing for absent keys (a migration), and some
+ * servers answer HEAD Bucket with a listing.
+ */
+const BUCKET_SEEN_MS = 10_000;
+
+/**
  * Blobs as objects of one bucket on any S3-compatible server, keys used as given (see `s3ObjectKey`
  * for the few that S3 servers cannot take). Uploads of unknown
  * length stream through multipart uploads with one part in memory; copies are server-side (S3 copies at
@@ -26,15 +34,21 @@ const MAX_PART_NUMBER = 10_000;
 export class S3BlobStore implements BlobStore {
   private readonly config: S3BlobStoreConfig;
   private readonly client: S3Client;
+  private bucketSeenAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: S3BlobStoreOptions) {
     this.config = s3BlobStoreConfig.parse(options);
     this.client = createS3Client(this.config);
   }
 
-  async put(key: string, body: Readable): Promise<BlobInfo> {
+  async put(key: string, body: Readable): Promise<PutResult> {
     const target = { client: this.client, bucket: this.config.bucket, key: this.objectKey(key) };
-    return putStream({ ...target, partSize: this.config.partSize, translate: this.translate }, body);
+    const written = await putStream(
+      { ...target, partSize: this.config.partSize, translate: this.translate },
+      body,
+    );
+    this.bucketSeenAt = Date.now();
+    return written;
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
@@ -49,10 +63,11 @@ export class S3BlobStore implements BlobStore {
   async head(key: string): Promise<BlobHead | undefined> {
     try {
       const stat = await this.s3(this.client.statObject(this.config.bucket, this.objectKey(key)));
+      this.bucketSeenAt = Date.now();
       return { size: stat.size, etag: stat.etag, lastModified: stat.lastModified };
     } catch (error) {
       if (!isStorageError(error, 'NoSuchKey')) throw error;
-      await this.assertBucketExists();
+      if (Date.now() - this.bucketSeenAt > BUCKET_SEEN_MS) await this.assertBucketExists();
       return undefined;
     }
   }
@@ -162,6 +177,7 @@ export class S3BlobStore implements BlobStore {
   private async assertBucketExists(): Promise<void> {
     const exists = await this.s3(this.client.bucketExists(this.config.bucket));
     if (!exists) throw this.translate({ code: 'NoSuchBucket' });
+    this.bucketSeenAt = Date.now();
   }
 
   private objectKey(key: string): string {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { S3BlobStore } from '../src';
-import { type S3rverProcess, startS3rver } from '../src/testing';
+import { multipartEtag } from '../src/multipart-etag';
+import { type S3rverProcess, startRequestCounter, startS3rver } from '../src/testing';
 import { bodyOf, bytes, md5Of, readAll } from './support/bytes';
 
 const PART = 5 * 1024 * 1024;
@@ -28,12 +29,27 @@ describe('put', () => {
     ['a body of exactly one part', PART],
     ['a body one byte over a part', PART + 1],
     ['a body of several parts', 2 * PART + 12_345],
-  ])('stores %s whole, with its size and content MD5', async (_, size) => {
+  ])('stores %s whole, with its size, content MD5 and S3’s ETag', async (_, size) => {
     const data = bytes(size);
     const key = `t/put/${size}/v1`;
-    await expect(store.put(key, bodyOf(data))).resolves.toEqual({ size, etag: md5Of(data) });
+    const parts = Array.from({ length: Math.ceil(size / PART) }, (_, i) =>
+      md5Of(data.subarray(i * PART, (i + 1) * PART)),
+    );
+    const storedEtag = size < PART ? md5Of(data) : multipartEtag(parts);
+    await expect(store.put(key, bodyOf(data))).resolves.toEqual({ size, etag: md5Of(data), storedEtag });
     expect((await readAll(await store.get(key))).equals(data)).toBe(true);
     expect((await store.head(key))?.size).toBe(size);
+  });
+
+  it('sends a body shorter than a part as one PUT, starting no multipart upload', async () => {
+    const counter = await startRequestCounter(s3rver.endpoint);
+    try {
+      const direct = new S3BlobStore(s3rver.options({ partSize: PART, endpoint: counter.endpoint }));
+      await direct.put('t/put/one-request/v1', bodyOf(bytes(PART - 1)));
+      expect(counter.take()).toEqual({ 'PUT object': 1 });
+    } finally {
+      await counter.close();
+    }
   });
 
   it('streams a body longer than one part through a multipart upload, part by part', async () => {
@@ -55,7 +71,10 @@ describe('put', () => {
     // The first part reaches S3 while the body is still waiting for its second half.
     await until(async () => (await s3rver.unfinishedUploads()).length > before.length);
     release();
-    await expect(put).resolves.toEqual({ size: 2 * PART + 100, etag: md5Of(Buffer.concat([first, rest])) });
+    await expect(put).resolves.toMatchObject({
+      size: 2 * PART + 100,
+      etag: md5Of(Buffer.concat([first, rest])),
+    });
     expect(await s3rver.unfinishedUploads()).toEqual(before);
   });
 

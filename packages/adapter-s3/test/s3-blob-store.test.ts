@@ -2,7 +2,7 @@ import { blobKey } from '@stowage/core';
 import { blobStoreContract } from '@stowage/core/testing';
 import { Client } from 'minio';
 import { S3BlobStore } from '../src';
-import { type S3rverProcess, startS3rver } from '../src/testing';
+import { type S3rverProcess, startRequestCounter, startS3rver } from '../src/testing';
 import { bodyOf, readAll } from './support/bytes';
 
 // The whole contract, 1 GiB large object included (about 40 s against s3rver on two cores).
@@ -51,5 +51,19 @@ describe('keys', () => {
   it.each(['', 'a//b', '/a', 'a/', 'a/../b', 'a/./b', 'a\0b'])('refuses the key %j', async (key) => {
     await expect(store.put(key, bodyOf(Buffer.from('x')))).rejects.toEqual(rejectsWith('InvalidKey'));
     await expect(store.get(key)).rejects.toEqual(rejectsWith('InvalidKey'));
+  });
+});
+
+describe('head', () => {
+  it('asks whether the bucket exists once, not after every object it finds missing', async () => {
+    const counter = await startRequestCounter(s3rver.endpoint);
+    try {
+      const probing = new S3BlobStore(s3rver.options({ endpoint: counter.endpoint }));
+      for (const name of ['a', 'b', 'c', 'd'])
+        await expect(probing.head(`t/absent/${name}/v1`)).resolves.toBeUndefined();
+      expect(counter.take()).toEqual({ 'HEAD object': 4, 'HEAD bucket': 1 });
+    } finally {
+      await counter.close();
+    }
   });
 });

@@ -6,6 +6,15 @@ export interface BlobInfo {
   readonly etag: string;
 }
 
+/** What a `put` wrote. */
+export interface PutResult extends BlobInfo {
+  /**
+   * The ETag the store's own write answered with (S3's PUT), unquoted, when it gives one: a caller checks
+   * the stored bytes against it without asking again. It need not be the content's MD5.
+   */
+  readonly storedEtag?: string;
+}
+
 export interface BlobHead extends BlobInfo {
   readonly lastModified: Date;
 }
@@ -32,7 +41,7 @@ export interface BlobStore {
    * none, and when `body` errors (or the write fails) nothing is left at `key` and the promise rejects
    * with the body's error. Memory stays bounded whatever the size.
    */
-  put(key: string, body: Readable): Promise<BlobInfo>;
+  put(key: string, body: Readable): Promise<PutResult>;
   /** Streams the blob, or the given range of it. Rejects with `NoSuchKey` when it does not exist. */
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** `undefined` when the blob does not exist. */

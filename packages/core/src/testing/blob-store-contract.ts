@@ -43,10 +43,11 @@ export function blobStoreContract(
     });
 
     describe('put and get', () => {
-      it('returns the size and hex MD5 of what it stored', async () => {
+      it('returns the size and hex MD5 of what it stored, and the ETag its write answered with', async () => {
         const info = await store.put(key('hello.txt'), bodyOf('hello ', 'world'));
-        expect(info).toEqual({ size: 11, etag: md5Hex(Buffer.from('hello world')) });
+        expect(info).toMatchObject({ size: 11, etag: md5Hex(Buffer.from('hello world')) });
         expect(await content(key('hello.txt'))).toBe('hello world');
+        expect((await store.head(key('hello.txt')))?.etag).toBe(info.storedEtag ?? info.etag);
       });
 
       it.each([
@@ -61,7 +62,7 @@ export function blobStoreContract(
       });
 
       it('stores an empty blob', async () => {
-        expect(await store.put(key('empty'), bodyOf())).toEqual({ size: 0, etag: EMPTY_MD5 });
+        expect(await store.put(key('empty'), bodyOf())).toMatchObject({ size: 0, etag: EMPTY_MD5 });
         expect(await store.head(key('empty'))).toMatchObject({ size: 0, etag: EMPTY_MD5 });
         expect((await readAll(await store.get(key('empty')))).length).toBe(0);
       });
@@ -91,7 +92,7 @@ export function blobStoreContract(
         const error = new Error('client went away');
         expect(await rejectionOf(store.put(key('kept.txt'), failingBody(error)))).toBe(error);
         expect(await content(key('kept.txt'))).toBe('precious');
-        expect(await store.head(key('kept.txt'))).toMatchObject(before);
+        expect(await store.head(key('kept.txt'))).toMatchObject({ size: before.size, etag: before.etag });
       });
     });
 
@@ -140,11 +141,11 @@ export function blobStoreContract(
 
     describe('copy', () => {
       it('copies a blob server-side into an independent one', async () => {
-        const source = await store.put(key('copy/source'), bodyOf('copied bytes'));
-        expect(await store.copy(key('copy/source'), key('copy/target'))).toEqual(source);
+        const { size, etag } = await store.put(key('copy/source'), bodyOf('copied bytes'));
+        expect(await store.copy(key('copy/source'), key('copy/target'))).toEqual({ size, etag });
         await store.delete([key('copy/source')]);
         expect(await content(key('copy/target'))).toBe('copied bytes');
-        expect(await store.head(key('copy/target'))).toMatchObject(source);
+        expect(await store.head(key('copy/target'))).toMatchObject({ size, etag });
       });
 
       it('refuses to copy a missing blob with NoSuchKey', async () => {
