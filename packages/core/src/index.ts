@@ -28,6 +28,7 @@ export * from './use-cases/every-object';
 export * from './use-cases/find-multipart-upload';
 export * from './use-cases/find-readable-object';
 export * from './use-cases/get-bucket';
+export * from './use-cases/list-by-delimiter';
 export * from './use-cases/list-multipart-uploads';
 export * from './use-cases/list-objects';
 export * from './use-cases/migrate-blob';

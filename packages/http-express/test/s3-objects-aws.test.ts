@@ -306,6 +306,86 @@ describe('ListObjectsV2 and ListObjects with @aws-sdk/client-s3', () => {
     expect(seen.sort()).toEqual(['list/a.txt', 'list/b/', 'list/c.txt', 'list/d/', 'list/e.txt']);
   });
 
+  describe('with delimiters other than /', () => {
+    const grouped = Array.from({ length: 30 }, (_, i) => `pipes/e|${String(i).padStart(2, '0')}`);
+    beforeAll(async () => {
+      const others = ['pipes/a|1', 'pipes/a|2', 'pipes/b', 'pipes/c|x|y', 'pipes/c|z', 'pipes/d'];
+      const dashes = ['dash/x--1', 'dash/x--2', 'dash/y-1', 'dash/z--a--b'];
+      for (const key of [...others, ...grouped, ...dashes]) await put(key, key);
+    });
+    const names = (page: { Contents?: { Key?: string }[]; CommonPrefixes?: { Prefix?: string }[] }) => ({
+      keys: page.Contents?.map((entry) => entry.Key) ?? [],
+      prefixes: page.CommonPrefixes?.map((entry) => entry.Prefix) ?? [],
+    });
+
+    it('rolls keys up at any single- or multi-character delimiter', async () => {
+      const pipes = await s3.send(
+        new ListObjectsV2Command({ Bucket: 'objects', Prefix: 'pipes/', Delimiter: '|' }),
+      );
+      expect(names(pipes)).toEqual({
+        keys: ['pipes/b', 'pipes/d'],
+        prefixes: ['pipes/a|', 'pipes/c|', 'pipes/e|'],
+      });
+      expect(pipes.KeyCount).toBe(5);
+      const inner = await s3.send(
+        new ListObjectsV2Command({ Bucket: 'objects', Prefix: 'pipes/c|', Delimiter: '|' }),
+      );
+      expect(names(inner)).toEqual({ keys: ['pipes/c|z'], prefixes: ['pipes/c|x|'] });
+      const dashes = await s3.send(
+        new ListObjectsCommand({ Bucket: 'objects', Prefix: 'dash/', Delimiter: '--' }),
+      );
+      expect(names(dashes)).toEqual({ keys: ['dash/y-1'], prefixes: ['dash/x--', 'dash/z--'] });
+      const encoded = await s3.send(
+        new ListObjectsV2Command({
+          Bucket: 'objects',
+          Prefix: 'pipes/',
+          Delimiter: '|',
+          EncodingType: 'url',
+        }),
+      );
+      expect(names(encoded).prefixes).toEqual(['pipes/a%7C', 'pipes/c%7C', 'pipes/e%7C']);
+    });
+
+    it('pages through them with continuation tokens and markers, each entry once', async () => {
+      const expected = ['pipes/a|', 'pipes/b', 'pipes/c|', 'pipes/d', 'pipes/e|'];
+      for (const MaxKeys of [1, 2, 3]) {
+        const seen: string[] = [];
+        let ContinuationToken: string | undefined;
+        do {
+          const page = await s3.send(
+            new ListObjectsV2Command({
+              Bucket: 'objects',
+              Prefix: 'pipes/',
+              Delimiter: '|',
+              MaxKeys,
+              ContinuationToken,
+            }),
+          );
+          const { keys, prefixes } = names(page);
+          seen.push(...(keys as string[]), ...(prefixes as string[]));
+          expect(page.KeyCount).toBeLessThanOrEqual(MaxKeys);
+          ContinuationToken = page.NextContinuationToken;
+        } while (ContinuationToken);
+        expect(seen.sort()).toEqual(expected);
+
+        const viaMarker: string[] = [];
+        let Marker: string | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await s3.send(
+            new ListObjectsCommand({ Bucket: 'objects', Prefix: 'pipes/', Delimiter: '|', MaxKeys, Marker }),
+          );
+          const { keys, prefixes } = names(page);
+          viaMarker.push(...(keys as string[]), ...(prefixes as string[]));
+          if (!page.IsTruncated) break;
+          Marker = page.NextMarker;
+        }
+        expect(viaMarker.sort()).toEqual(expected);
+      }
+      const flat = await s3.send(new ListObjectsV2Command({ Bucket: 'objects', Prefix: 'pipes/e|' }));
+      expect(flat.Contents?.map((entry) => entry.Key)).toEqual(grouped);
+    });
+  });
+
   it('answers NoSuchBucket for a bucket that does not exist', async () => {
     expect(await errorOf(s3.send(new ListObjectsV2Command({ Bucket: 'no-such' })))).toMatchObject({
       name: 'NoSuchBucket',
