@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { startS3rver } from '@stowage/adapter-s3/testing';
 import { bundleServer } from '../scripts/bundle';
 import { rssMiB } from './process-memory';
+import { s3Backend } from './s3-backend';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);
@@ -28,23 +28,6 @@ function generated(bytes: number): Readable {
       this.push(next);
     },
   });
-}
-
-/** The S3 settings of the server: a fresh s3rver when the S3 backend is asked for without an endpoint. */
-async function s3Backend(): Promise<{ env: NodeJS.ProcessEnv; stop: () => Promise<void> }> {
-  if (process.env.STORAGE_BACKEND !== 's3' || process.env.STORAGE_S3_ENDPOINT)
-    return { env: {}, stop: async () => undefined };
-  const s3rver = await startS3rver();
-  const options = s3rver.options();
-  return {
-    env: {
-      STORAGE_S3_BUCKET: options.bucket,
-      STORAGE_S3_ENDPOINT: options.endpoint,
-      AWS_ACCESS_KEY_ID: options.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: options.secretAccessKey,
-    },
-    stop: () => s3rver.stop(),
-  };
 }
 
 async function main(): Promise<void> {

@@ -2,6 +2,9 @@
  * A resumable (TUS) upload of a generated object through a freshly started server with tus-js-client
  * (6 MiB chunks, as Supabase's guides set it), printing the server's peak RSS (VmHWM) and the RSS
  * sampled while bytes flow. Usage: pnpm --filter @stowage/server bench:tus [size in MiB, default 1024]
+ * The server gets this process's environment: DATABASE_URL for Postgres (else embedded PGlite), and
+ * STORAGE_BACKEND=s3 for the S3 backend — on a real s3rver started here in a process of its own unless
+ * STORAGE_S3_ENDPOINT names a server.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +14,7 @@ import { Readable } from 'node:stream';
 import { Upload } from 'tus-js-client';
 import { bundleServer } from '../scripts/bundle';
 import { rssMiB } from './process-memory';
+import { s3Backend } from './s3-backend';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);
@@ -28,7 +32,7 @@ function generated(bytes: number): Readable {
   });
 }
 
-function tusUpload(url: string, key: string, bytes: number): Promise<void> {
+function tusUpload(url: string, key: string, bucket: string, bytes: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const upload = new Upload(generated(bytes), {
       endpoint: `${url}/upload/resumable`,
@@ -36,7 +40,7 @@ function tusUpload(url: string, key: string, bytes: number): Promise<void> {
       uploadSize: bytes,
       retryDelays: [],
       headers: { authorization: `Bearer ${key}` },
-      metadata: { bucketName: 'bench', objectName: 'big.bin', contentType: 'application/octet-stream' },
+      metadata: { bucketName: bucket, objectName: 'big.bin', contentType: 'application/octet-stream' },
       onError: reject,
       onSuccess: () => resolve(),
     });
@@ -46,11 +50,15 @@ function tusUpload(url: string, key: string, bytes: number): Promise<void> {
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-bench-tus-'));
+  const s3 = await s3Backend();
+  // Unique per run: on a real Postgres the bucket outlives the run.
+  const bucket = `bench-tus-${Date.now()}`;
   // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
   await bundleServer();
   const server = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
     env: {
       ...process.env,
+      ...s3.env,
       SERVER_PORT: '0',
       SERVER_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -74,22 +82,25 @@ async function main(): Promise<void> {
     await fetch(`${url}/bucket`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench' }),
+      body: JSON.stringify({ name: bucket }),
     });
     let streamingPeak = 0;
     const sampler = setInterval(async () => {
       streamingPeak = Math.max(streamingPeak, await rssMiB(server.pid as number, 'VmRSS').catch(() => 0));
     }, 100);
     const started = Date.now();
-    await tusUpload(url, key, sizeMiB * MIB);
+    await tusUpload(url, key, bucket, sizeMiB * MIB);
     const seconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
-    const info = await fetch(`${url}/object/info/bench/big.bin`, {
+    const info = await fetch(`${url}/object/info/${bucket}/big.bin`, {
       headers: { authorization: `Bearer ${key}` },
     });
     const { size } = (await info.json()) as { size: number };
     if (size !== sizeMiB * MIB) throw new Error(`the object has ${size} bytes`);
     const peak = await rssMiB(server.pid as number, 'VmHWM');
+    const backend = process.env.STORAGE_BACKEND === 's3' ? 's3' : 'file';
+    const database = process.env.DATABASE_URL ? 'Postgres' : 'PGlite';
+    console.log(`object: ${sizeMiB} MiB, backend ${backend}, database ${database}`);
     console.log(
       `resumable upload: ${sizeMiB} MiB in ${seconds.toFixed(1)} s (${(sizeMiB / seconds).toFixed(0)} MiB/s)`,
     );
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
+    await s3.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

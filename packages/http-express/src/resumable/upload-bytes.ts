@@ -8,12 +8,11 @@ import {
   type StoredPart,
   type UploadProgress,
 } from '@stowage/core';
+import { PART_BUFFER_SIZE, PartBuffer } from './part-buffer';
 
 const MIB = 1024 * 1024;
 /** S3's smallest part but the last. */
 const MIN_PART = 5 * MIB;
-/** A longer request is cut into parts of about this size, so memory stays bounded whatever it sends. */
-const FLUSH_AT = 8 * MIB;
 const MAX_PARTS = 10_000;
 
 /** Where the bytes of a request went: the progress to record, and the blob when the last byte came. */
@@ -23,10 +22,12 @@ export interface WrittenBytes {
 }
 
 /**
- * Appends one request's bytes to an upload. Bytes are gathered in memory up to a part (never more than
- * about `FLUSH_AT`), because S3 wants every part but the last to be at least 5 MiB; a request that ends
- * short of a part leaves its bytes in a tail blob, which the next request reads back first. Every part
- * stored is recorded at once (`record`), so an instance that dies loses only what it had not stored.
+ * Appends one request's bytes to an upload. Bytes are gathered in a part buffer (of 8 MiB, or the
+ * upload's smallest part when larger), because S3 wants every part but the last to be at least 5 MiB; a
+ * longer request is cut into parts of the buffer's size, so memory stays bounded whatever it sends. A
+ * request that ends short of a part leaves its bytes in a tail blob, which the next request reads back
+ * first. Every part stored is recorded at once (`record`), so an instance that dies loses only what it
+ * had not stored.
  */
 export async function writeUploadBytes(
   blobs: BlobStore,
@@ -36,24 +37,31 @@ export async function writeUploadBytes(
   record: (progress: UploadProgress) => Promise<void>,
 ): Promise<WrittenBytes> {
   const minPart = Math.max(MIN_PART, Math.ceil((upload.length ?? upload.sizeLimit ?? 0) / MAX_PARTS));
+  const part = new PartBuffer(Math.max(minPart, PART_BUFFER_SIZE));
+  const written = await appendBytes(blobs, upload, blobKey, body, record, { part, minPart });
+  part.release();
+  return written;
+}
+
+async function appendBytes(
+  blobs: BlobStore,
+  upload: ResumableUpload,
+  blobKey: string,
+  body: Readable,
+  record: (progress: UploadProgress) => Promise<void>,
+  { part, minPart }: { part: PartBuffer; minPart: number },
+): Promise<WrittenBytes> {
   const parts: StoredPart[] = [...upload.parts];
-  let stored = parts.reduce((sum, part) => sum + part.size, 0);
-  let chunks: Buffer[] = upload.tail ? await readTail(blobs, upload.tail.key) : [];
-  let buffered = upload.tail?.size ?? 0;
+  let stored = parts.reduce((sum, stored) => sum + stored.size, 0);
   let tail = upload.tail;
+  if (tail) await readTail(blobs, tail.key, part);
 
   const storePart = async () => {
     const partNumber = parts.length + 1;
-    const part = await blobs.uploadPart(
-      blobKey,
-      upload.multipartUploadId,
-      partNumber,
-      Readable.from(chunks, { objectMode: false }),
-    );
-    parts.push({ partNumber, etag: part.etag, size: part.size });
-    stored += part.size;
-    chunks = [];
-    buffered = 0;
+    const info = await blobs.uploadPart(blobKey, upload.multipartUploadId, partNumber, bytesOf(part));
+    parts.push({ partNumber, etag: info.etag, size: info.size });
+    stored += info.size;
+    part.clear();
   };
   const dropTail = async () => {
     const old = tail;
@@ -62,34 +70,36 @@ export async function writeUploadBytes(
   };
 
   for await (const chunk of body) {
-    chunks.push(chunk as Buffer);
-    buffered += (chunk as Buffer).length;
-    if (buffered >= Math.max(minPart, FLUSH_AT)) {
-      await storePart();
-      await record({ offset: stored, parts, tail: null });
-      await dropTail();
+    const bytes = chunk as Uint8Array;
+    for (let start = 0; start < bytes.length; ) {
+      start += part.fill(bytes, start);
+      if (part.free === 0) {
+        await storePart();
+        await record({ offset: stored, parts, tail: null });
+        await dropTail();
+      }
     }
   }
 
-  const total = stored + buffered;
+  const total = stored + part.length;
   if (upload.length !== null && total === upload.length) {
-    const blob = await finish(blobs, upload, blobKey, parts, chunks, buffered);
+    const blob = await finish(blobs, upload, blobKey, parts, part);
     await dropTail();
     return { progress: { offset: total, parts, tail: null }, blob };
   }
-  if (buffered >= minPart) {
+  if (part.length >= minPart) {
     await storePart();
     await record({ offset: stored, parts, tail: null });
     await dropTail();
   } else if (total > upload.offset) {
     const key = `${blobKey}.tail-${randomUUID()}`;
-    await blobs.put(key, Readable.from(chunks, { objectMode: false }));
+    await blobs.put(key, bytesOf(part));
     const old = tail;
-    tail = { key, size: buffered };
+    tail = { key, size: part.length };
     await record({ offset: total, parts, tail });
     if (old) await blobs.delete([old.key]).catch(() => undefined);
   }
-  return { progress: { offset: stored + buffered, parts, tail } };
+  return { progress: { offset: stored + part.length, parts, tail } };
 }
 
 /** Makes the object's blob from the parts and the last bytes; a single short upload is one plain put. */
@@ -98,33 +108,28 @@ async function finish(
   upload: ResumableUpload,
   blobKey: string,
   parts: StoredPart[],
-  chunks: Buffer[],
-  buffered: number,
+  part: PartBuffer,
 ): Promise<BlobInfo> {
   if (parts.length === 0) {
-    const blob = await blobs.put(blobKey, Readable.from(chunks, { objectMode: false }));
+    const blob = await blobs.put(blobKey, bytesOf(part));
     await blobs.abortMultipartUpload(blobKey, upload.multipartUploadId).catch(() => undefined);
     return blob;
   }
-  if (buffered > 0) {
+  if (part.length > 0) {
     const partNumber = parts.length + 1;
-    const part = await blobs.uploadPart(
-      blobKey,
-      upload.multipartUploadId,
-      partNumber,
-      Readable.from(chunks, { objectMode: false }),
-    );
-    parts.push({ partNumber, etag: part.etag, size: part.size });
+    const info = await blobs.uploadPart(blobKey, upload.multipartUploadId, partNumber, bytesOf(part));
+    parts.push({ partNumber, etag: info.etag, size: info.size });
   }
   return blobs.completeMultipartUpload(blobKey, upload.multipartUploadId, parts);
 }
 
-async function readTail(blobs: BlobStore, key: string): Promise<Buffer[]> {
-  const chunks: Buffer[] = [];
+/** The gathered bytes as one chunk. */
+const bytesOf = (part: PartBuffer): Readable => Readable.from([part.bytes()], { objectMode: false });
+
+async function readTail(blobs: BlobStore, key: string, part: PartBuffer): Promise<void> {
   try {
-    for await (const chunk of await blobs.get(key)) chunks.push(chunk as Buffer);
+    for await (const chunk of await blobs.get(key)) part.fill(chunk as Buffer);
   } catch (error) {
     throw errors.internal('The stored bytes of this upload are missing', error);
   }
-  return chunks;
 }
