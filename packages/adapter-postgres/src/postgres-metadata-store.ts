@@ -46,7 +46,10 @@ export class PostgresMetadataStore implements MetadataStore {
       (work) => this.inTurn(() => work(this.db)),
       this.uploadLocks,
     );
-    this.multipartUploads = new PostgresMultipartUploadStore((work) => this.inTurn(() => work(this.db)));
+    this.multipartUploads = new PostgresMultipartUploadStore(
+      (work) => this.inTurn(() => work(this.db)),
+      this.uploadLocks,
+    );
   }
 
   transaction<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {

@@ -4,8 +4,11 @@ import type {
   MultipartUploadStore,
   NewMultipartUpload,
   UploadedPart,
+  UploadLock,
+  UploadLockOptions,
 } from '@stowage/core';
 import { type Selectable, sql } from 'kysely';
+import type { AdvisoryUploadLocks } from './advisory-upload-locks';
 import { statement } from './database-error';
 import type { RunStatements } from './postgres-resumable-upload-store';
 import type { MultipartUploadsTable } from './storage-database';
@@ -30,10 +33,14 @@ const toUpload = (row: UploadRow): MultipartUpload => {
 /**
  * Multipart uploads in `storage.s3_multipart_uploads` and `…_parts`, the tables the reference server
  * keeps them in: the service's own bookkeeping, so statements run on the store's connection, not under a
- * caller's role. Saving a part is one transaction; everything else one statement.
+ * caller's role. Saving a part is one transaction; everything else one statement. Locks are advisory
+ * locks, shared with resumable uploads under names of their own.
  */
 export class PostgresMultipartUploadStore implements MultipartUploadStore {
-  constructor(private readonly run: RunStatements) {}
+  constructor(
+    private readonly run: RunStatements,
+    private readonly locks: AdvisoryUploadLocks,
+  ) {}
 
   create(upload: NewMultipartUpload): Promise<MultipartUpload> {
     return this.run(async (db) => {
@@ -166,5 +173,9 @@ export class PostgresMultipartUploadStore implements MultipartUploadStore {
       );
       return Number(deleted.numDeletedRows) > 0;
     });
+  }
+
+  lock(id: string, options: UploadLockOptions): Promise<UploadLock> {
+    return this.locks.lock(`s3-multipart:${id}`, options);
   }
 }

@@ -216,6 +216,33 @@ describe('multipart uploads with @aws-sdk/client-s3', () => {
     expect((await bytesOf(s3, 'refused.bin')).toString()).toBe('also small');
   });
 
+  it('completes an upload once when two completions race: the other finds NoSuchUpload', async () => {
+    const one = Buffer.alloc(5 * MiB, 'r');
+    const two = Buffer.from('raced');
+    for (const client of [s3, await fixture.secondInstance()]) {
+      const Key = `race/${client === s3 ? 'one' : 'two'}-instance.bin`;
+      const UploadId = await start(Key);
+      const Parts = [
+        { PartNumber: 1, ETag: (await part(s3, Key, UploadId, 1, one)).ETag },
+        { PartNumber: 2, ETag: (await part(s3, Key, UploadId, 2, two)).ETag },
+      ];
+      const complete = () =>
+        client.send(
+          new CompleteMultipartUploadCommand({ Bucket: B, Key, UploadId, MultipartUpload: { Parts } }),
+        );
+      const outcomes = await Promise.allSettled([
+        s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key, UploadId, MultipartUpload: { Parts } })),
+        complete(),
+      ]);
+      const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const lost = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+      expect(won).toHaveLength(1);
+      expect(lost).toEqual([expect.objectContaining({ name: 'NoSuchUpload' })]);
+      expect(won[0]?.value.ETag).toBe(multipartEtag([one, two]));
+      expect(Buffer.compare(await bytesOf(s3, Key), Buffer.concat([one, two]))).toBe(0);
+    }
+  });
+
   it('aborts an upload: its parts and the upload are gone', async () => {
     const UploadId = await start('aborted.bin');
     await part(s3, 'aborted.bin', UploadId, 1, Buffer.from('part'));

@@ -1,3 +1,5 @@
+import type { UploadLock, UploadLockOptions } from './resumable-upload-store';
+
 /** A multipart upload in progress: what the completed object will be, and where its parts go. */
 export interface MultipartUpload {
   /** The blob store's upload id, which is also the id clients use. */
@@ -53,4 +55,10 @@ export interface MultipartUploadStore {
   listUploads(query: ListMultipartUploadsQuery): Promise<MultipartUpload[]>;
   /** Forgets an upload and its parts; `false` when it was already gone (another request finished it). */
   delete(id: string): Promise<boolean>;
+  /**
+   * Waits for exclusive use of the upload across every instance sharing this store, so that completing
+   * and aborting one upload take turns. A lock whose holder dies (its process or connection ends) is
+   * released.
+   */
+  lock(id: string, options: UploadLockOptions): Promise<UploadLock>;
 }

@@ -1,13 +1,20 @@
 import type { Scope } from '../domain/caller';
-import { findMultipartUpload, type MultipartContext, uploadBlobKey } from './find-multipart-upload';
+import {
+  findMultipartUpload,
+  inUploadTurn,
+  type MultipartContext,
+  uploadBlobKey,
+} from './find-multipart-upload';
 
-/** Discards an upload the caller may continue, with every part stored so far. */
-export async function abortMultipartUpload(
+/** Discards an upload the caller may continue, with every part stored so far; never while it completes. */
+export function abortMultipartUpload(
   context: MultipartContext,
   scope: Scope,
-  target: { bucketId: string; key: string; uploadId: string },
+  target: { bucketId: string; key: string; uploadId: string; signal?: AbortSignal },
 ): Promise<void> {
-  const upload = await findMultipartUpload(context, scope, target);
-  await context.blobs.abortMultipartUpload(uploadBlobKey(context, upload), upload.id);
-  await context.uploads.delete(upload.id);
+  return inUploadTurn(context, target.uploadId, target.signal, async () => {
+    const upload = await findMultipartUpload(context, scope, target);
+    await context.blobs.abortMultipartUpload(uploadBlobKey(context, upload), upload.id);
+    await context.uploads.delete(upload.id);
+  });
 }

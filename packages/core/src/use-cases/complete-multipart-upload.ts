@@ -2,7 +2,12 @@ import { ownerFromSub, type Scope } from '../domain/caller';
 import type { NewObject, StoredObject } from '../domain/stored-object';
 import { errors } from '../errors';
 import type { CompletedPart } from '../ports/blob-store';
-import { findMultipartUpload, type MultipartContext, uploadBlobKey } from './find-multipart-upload';
+import {
+  findMultipartUpload,
+  inUploadTurn,
+  type MultipartContext,
+  uploadBlobKey,
+} from './find-multipart-upload';
 import { deleteBlobsOf } from './object-blob-key';
 import { findUploadTarget, objectMetadata, uploadLimitOf, writeObjectRow } from './upload-object';
 import { MAX_PART_NUMBER } from './upload-part';
@@ -16,6 +21,8 @@ export interface CompleteMultipartUploadInput {
   readonly uploadId: string;
   /** The parts to assemble, in ascending part-number order, each with the ETag its upload returned. */
   readonly parts: readonly CompletedPart[];
+  /** Stops waiting for another completion or abort of the same upload (the client went away). */
+  readonly signal?: AbortSignal;
 }
 
 const bare = (etag: string) => etag.replaceAll('"', '');
@@ -24,9 +31,18 @@ const bare = (etag: string) => etag.replaceAll('"', '');
  * Assembles the named parts into the object, with the same guarantees as an upload: the parts are
  * checked (order, ETags, sizes, limits) and the policies asked before anything is assembled; the row is
  * committed only once the blob is whole, and a replaced version deleted only after that. On failure the
- * assembled blob is removed; the upload itself is forgotten once the object exists.
+ * assembled blob is removed; the upload itself is forgotten once the object exists. Two completions of
+ * one upload take turns, so it is assembled once and the later one finds NoSuchUpload.
  */
-export async function completeMultipartUpload(
+export function completeMultipartUpload(
+  context: MultipartContext,
+  scope: Scope,
+  input: CompleteMultipartUploadInput,
+): Promise<StoredObject> {
+  return inUploadTurn(context, input.uploadId, input.signal, () => assemble(context, scope, input));
+}
+
+async function assemble(
   context: MultipartContext,
   scope: Scope,
   input: CompleteMultipartUploadInput,

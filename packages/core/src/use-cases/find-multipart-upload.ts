@@ -37,3 +37,24 @@ export const uploadBlobKey = (
     key: upload.key,
     version: upload.version,
   });
+
+/**
+ * Runs `work` holding the upload's lock, so that completions and aborts of one upload take turns: the
+ * later one then finds the upload gone (NoSuchUpload), as if it had come after. `signal` stops the wait.
+ */
+export async function inUploadTurn<T>(
+  context: MultipartContext,
+  uploadId: string,
+  signal: AbortSignal | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  const lock = await context.uploads.lock(uploadId, {
+    signal: signal ?? new AbortController().signal,
+    onRequested: () => undefined,
+  });
+  try {
+    return await work();
+  } finally {
+    await lock.release();
+  }
+}

@@ -27,6 +27,15 @@ function target(req: Request, res: Response) {
   return { ...objectPath(req), uploadId };
 }
 
+/** Aborts when the client goes away before its answer is sent, so a wait for the upload's lock ends. */
+function clientGone(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort(s3Errors.incompleteBody('The client went away'));
+  });
+  return controller.signal;
+}
+
 const integer = (value: string | null, fallback: number, name: string) => {
   if (value === null || value === '') return fallback;
   const number = Number(value);
@@ -111,6 +120,7 @@ export const completeMultipartUploadOperation =
         key,
         uploadId,
         parts,
+        signal: clientGone(res),
       },
     );
     sendXml(res, 'CompleteMultipartUploadResult', {
@@ -125,7 +135,10 @@ export const completeMultipartUploadOperation =
 export const abortMultipartUploadOperation =
   (context: MultipartContext): RequestHandler =>
   async (req, res) => {
-    await abortMultipartUpload(context, requestScope(req, res, 's3.AbortMultipartUpload'), target(req, res));
+    await abortMultipartUpload(context, requestScope(req, res, 's3.AbortMultipartUpload'), {
+      ...target(req, res),
+      signal: clientGone(res),
+    });
     res.status(204).end();
   };
 
