@@ -92,14 +92,24 @@ const FAILURE = 'failure';
 /** The error a request failed with on the server's side (5xx, or a stream cut short), for the log. */
 export const failureOf = (res: Response): unknown => res.locals[FAILURE];
 
-/** Writes an error envelope; when headers are already out, the only honest answer is to cut the stream. */
-export function sendError(res: Response, error: unknown): void {
+/**
+ * Writes an error envelope; when headers are already out, the only honest answer is to cut the stream.
+ * `statusOf` picks the HTTP status where a protocol wants another than the contract's (TUS).
+ */
+export function sendError(
+  res: Response,
+  error: unknown,
+  statusOf: (response: { httpStatus: number; body: ErrorEnvelope }) => number = (response) =>
+    response.httpStatus,
+): void {
   if (res.headersSent) {
     res.locals[FAILURE] = error;
     res.destroy(error instanceof Error ? error : undefined);
     return;
   }
-  const { httpStatus, body } = errorResponse(error);
+  const response = errorResponse(error);
+  const { body } = response;
+  const httpStatus = statusOf(response);
   if (httpStatus >= 500) res.locals[FAILURE] = error;
   // An upload refused mid-body is never read to its end: close the connection rather than leave it stuck.
   if (!res.req.complete) res.set('connection', 'close');

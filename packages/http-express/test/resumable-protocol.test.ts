@@ -5,7 +5,7 @@ import supertest from 'supertest';
 import { sweepExpiredUploads } from '../src';
 import { type Instance, resumableFixture } from './support/resumable-fixture';
 import { jwtFor } from './support/storage-app-fixture';
-import { MIB } from './support/tus-client';
+import { bodyOf, MIB, statusOf, tusOptions, upload } from './support/tus-client';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const metadataHeader = (fields: Record<string, string>) =>
@@ -204,6 +204,35 @@ describe('the resumable upload protocol', () => {
       .set({ 'tus-resumable': '1.0.0', 'x-signature': token });
     expect(crossed.status).toBe(400);
     expect((await sign({ 'x-signature': token })).status).toBe(201);
+  });
+
+  it('answers auth errors before tus as tus answers its own, and tus-js-client reports them', async () => {
+    const fields = { bucketName: 'docs', objectName: 'auth.txt' };
+    const creation = (headers: Record<string, string>, path = '/upload/resumable') =>
+      supertest(instance.url)
+        .post(path)
+        .set({
+          'tus-resumable': '1.0.0',
+          'upload-length': '3',
+          'upload-metadata': metadataHeader(fields),
+          ...headers,
+        });
+    const forged = `${fixture.service.slice(0, -4)}AAAA`;
+    for (const [response, status, code] of [
+      [await creation({}), 400, 'InvalidRequest'],
+      [await creation({ authorization: forged }), 403, 'AccessDenied'],
+      [await creation({ 'x-signature': 'not.a.token' }, '/upload/resumable/sign'), 400, 'InvalidSignature'],
+    ] as const) {
+      expect(response.status).toBe(status);
+      expect(response.headers['tus-resumable']).toBe('1.0.0');
+      expect(response.body).toMatchObject({ statusCode: String(status), code });
+    }
+    const refused = await upload(Buffer.from('abc'), {
+      ...tusOptions({ authorization: forged }, fields),
+      endpoint: `${instance.url}/upload/resumable`,
+    }).catch((error: unknown) => error);
+    expect(statusOf(refused)).toBe(403);
+    expect(JSON.parse(bodyOf(refused))).toMatchObject({ code: 'AccessDenied' });
   });
 
   it('answers 410 for an expired upload, and the sweep leaves nothing of it', async () => {

@@ -11,9 +11,9 @@ import {
 } from '@stowage/core';
 import { Server } from '@tus/server';
 import { ERRORS, TUS_RESUMABLE } from '@tus/utils';
-import type { Request, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import { z } from 'zod';
-import { errorResponse } from '../error-response';
+import { type ErrorEnvelope, errorResponse, sendError } from '../error-response';
 import type { ApiRouter } from '../openapi/api-router';
 import type { RouteSpec } from '../openapi/route-spec';
 import { requestScope } from '../request-scope';
@@ -85,15 +85,28 @@ const UPLOAD_SPECS: readonly Omit<RouteSpec, 'path' | 'auth'>[] = [
 /** Which objects a request may upload to; the signed variant allows only its token's one. */
 type TargetCheck = (target: { bucketId: string; objectName: string }) => void;
 
-/** A protocol error as tus sends it: the semantic status (the REST quirk of HTTP 400 is not TUS's). */
+/**
+ * The HTTP status of an error on the resumable routes: the semantic one (the REST quirk of HTTP 400 is
+ * not TUS's), and 503 rather than 429 for an overloaded database, which tus clients retry.
+ */
+const tusStatus = (error: unknown, { body }: { body: ErrorEnvelope }): number =>
+  isStorageError(error, 'DatabaseTimeout') ? 503 : Number(body.statusCode);
+
+/** A protocol error as tus sends it. */
 function tusError(error: unknown) {
   if (!isStorageError(error)) return undefined;
-  const { body } = errorResponse(error);
-  return {
-    status_code: error.code === 'DatabaseTimeout' ? 503 : Number(body.statusCode),
-    body: JSON.stringify(body),
-  };
+  const response = errorResponse(error);
+  return { status_code: tusStatus(error, response), body: JSON.stringify(response.body) };
 }
+
+/**
+ * Errors raised before tus takes the request (no or a bad JWT, a bad `x-signature`) answer as tus
+ * answers its own: the semantic status and `Tus-Resumable`, so tus clients report them as they should.
+ */
+const tusErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+  if (!res.headersSent) res.set('tus-resumable', TUS_RESUMABLE);
+  sendError(res, error, (response) => tusStatus(error, response));
+};
 
 /**
  * Resumable uploads, TUS 1.0 (contract section 10): `/upload/resumable` for callers with a JWT, and
@@ -185,6 +198,7 @@ export function resumableRoutes(api: ApiRouter, context: StorageContext, setting
       );
     }
   }
+  api.router.use(PLAIN, tusErrorHandler);
 }
 
 /** OPTIONS answers without auth and touches no upload. */
