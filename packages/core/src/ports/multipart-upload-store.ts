@@ -47,7 +47,10 @@ export interface MultipartUploadStore {
   create(upload: NewMultipartUpload): Promise<MultipartUpload>;
   /** `undefined` when there is no such upload (never started, completed or aborted). */
   find(id: string): Promise<MultipartUpload | undefined>;
-  /** Records a stored part; a part uploaded again under the same number replaces the earlier one. */
+  /**
+   * Records a stored part; a part uploaded again under the same number replaces the earlier one. A part
+   * of an upload that is gone (completed or aborted meanwhile) is ignored.
+   */
   savePart(uploadId: string, part: Omit<UploadedPart, 'lastModified'>): Promise<void>;
   /** Parts in part-number order, after `afterPartNumber`, at most `limit`. */
   listParts(uploadId: string, afterPartNumber: number, limit: number): Promise<UploadedPart[]>;
