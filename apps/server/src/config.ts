@@ -41,6 +41,7 @@ export const environmentSchema = z.object({
   UPLOAD_FILE_SIZE_LIMIT: size.default(52_428_800),
   UPLOAD_SIGNED_URL_EXPIRATION_TIME: z.coerce.number().int().min(1).default(7200),
   TUS_URL_EXPIRY_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  REQUEST_ALLOW_X_FORWARDED_PATH: flag.default(false),
   S3_PROTOCOL_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_PROTOCOL_ACCESS_KEY_SECRET: z.string().min(1).optional(),
   IMAGE_TRANSFORMATION_ENABLED: flag.optional(),

@@ -116,6 +116,7 @@ export async function createContainer(config: Config): Promise<DependencyContain
   const resumable: ResumableSettings = {
     uploads: metadata.resumableUploads,
     expiresInMs: config.TUS_URL_EXPIRY_MS,
+    allowForwardedPrefix: config.REQUEST_ALLOW_X_FORWARDED_PATH,
   };
   child.register(TOKENS.resumable, { useValue: resumable });
   if (metrics) child.register(TOKENS.metrics, { useValue: metrics });

@@ -97,6 +97,57 @@ describe('the resumable upload protocol', () => {
     );
   });
 
+  it('puts X-Forwarded-Prefix before the path of Location only when allowed', async () => {
+    const forwarded = {
+      'x-forwarded-host': 'project.example.com',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-prefix': '/storage/v1/',
+    };
+    const ignored = await create({ bucketName: 'docs', objectName: 'prefixed.txt' }, 3, forwarded);
+    expect(ignored.headers.location).toMatch(/^https:\/\/project\.example\.com\/upload\/resumable\/[\w-]+$/);
+
+    const gateway = await fixture.startInstance({ allowForwardedPrefix: true });
+    const created = await supertest(gateway.url)
+      .post('/upload/resumable')
+      .set({
+        ...tus,
+        ...forwarded,
+        'upload-length': '3',
+        'upload-metadata': metadataHeader({ bucketName: 'docs', objectName: 'prefixed.txt' }),
+      });
+    expect(created.status).toBe(201);
+    expect(created.headers.location).toMatch(
+      /^https:\/\/project\.example\.com\/storage\/v1\/upload\/resumable\/[\w-]+$/,
+    );
+    const signed = await supertest(gateway.url)
+      .post('/object/upload/sign/docs/prefixed-signed.txt')
+      .set(tus)
+      .expect(200);
+    const viaToken = await supertest(gateway.url)
+      .post('/upload/resumable/sign')
+      .set({
+        ...forwarded,
+        'tus-resumable': '1.0.0',
+        'x-signature': signed.body.token as string,
+        'upload-length': '3',
+        'upload-metadata': metadataHeader({ bucketName: 'docs', objectName: 'prefixed-signed.txt' }),
+      });
+    expect(viaToken.headers.location).toMatch(
+      /^https:\/\/project\.example\.com\/storage\/v1\/upload\/resumable\/sign\/[\w-]+$/,
+    );
+    const odd = await supertest(gateway.url)
+      .post('/upload/resumable')
+      .set({
+        ...tus,
+        ...forwarded,
+        'x-forwarded-prefix': 'https://elsewhere.example.com',
+        'upload-length': '3',
+        'upload-metadata': metadataHeader({ bucketName: 'docs', objectName: 'odd.txt' }),
+      });
+    expect(odd.headers.location).toMatch(/^https:\/\/project\.example\.com\/upload\/resumable\/[\w-]+$/);
+    await gateway.stop();
+  });
+
   it('checks at creation what a REST upload checks, before any byte is stored', async () => {
     const anon = { ...tus, authorization: `Bearer ${await jwtFor({ role: 'anon' })}` };
     expect((await create({ bucketName: 'docs', objectName: 'x' }, 3, anon)).status).toBe(403);

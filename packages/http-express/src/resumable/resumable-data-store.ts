@@ -27,6 +27,11 @@ export interface ResumableSettings {
   readonly uploads: ResumableUploadStore;
   /** `TUS_URL_EXPIRY_MS`: an unfinished upload expires this long after its creation. */
   readonly expiresInMs: number;
+  /**
+   * `REQUEST_ALLOW_X_FORWARDED_PATH`: the `Location` of a new upload starts with the request's
+   * `X-Forwarded-Prefix` (the path a gateway mounts the server at). Off unless the gateway sets it.
+   */
+  readonly allowForwardedPrefix?: boolean;
 }
 
 /** What one request may do: its scope, and (at creation) whether it may replace and whom it writes for. */

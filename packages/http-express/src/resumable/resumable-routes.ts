@@ -127,6 +127,8 @@ export function resumableRoutes(api: ApiRouter, context: StorageContext, setting
       datastore: new ResumableDataStore(context, settings, grant),
       locker: new UploadStoreLocker(settings.uploads),
       respectForwardedHeaders: true,
+      generateUrl: (req, { proto, host, path, id }) =>
+        `${proto}://${host}${settings.allowForwardedPrefix ? forwardedPrefix(req) : ''}${path}/${id}`,
       allowedHeaders: ['authorization', 'apikey', 'x-upsert', 'x-signature'],
       exposedHeaders: ['Tus-Complete'],
       maxSize: (_req, id) => maxSize(id),
@@ -199,6 +201,12 @@ export function resumableRoutes(api: ApiRouter, context: StorageContext, setting
     }
   }
   api.router.use(PLAIN, tusErrorHandler);
+}
+
+/** The path a gateway mounts the server at, from `X-Forwarded-Prefix`, without its last `/`. */
+function forwardedPrefix(req: { headers: Headers }): string {
+  const prefix = req.headers.get('x-forwarded-prefix')?.trim() ?? '';
+  return /^\/[^\s?#]*$/.test(prefix) ? prefix.replace(/\/+$/, '') : '';
 }
 
 /** OPTIONS answers without auth and touches no upload. */

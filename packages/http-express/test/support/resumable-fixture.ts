@@ -9,7 +9,7 @@ import { createScratchDatabase } from '@stowage/adapter-postgres/testing';
 import { S3BlobStore } from '@stowage/adapter-s3';
 import { startS3rver } from '@stowage/adapter-s3/testing';
 import type { BlobStore, StorageContext } from '@stowage/core';
-import { createStorageApp, JoseTokenService } from '../../src';
+import { createStorageApp, JoseTokenService, type ResumableSettings } from '../../src';
 import { JWT_SECRET, jwtFor } from './storage-app-fixture';
 
 export type Backend = 'fs' | 's3';
@@ -58,10 +58,15 @@ export async function resumableFixture(backend: Backend) {
   const settings = { tenantId: 'stub', uploadFileSizeLimit: null, signedUploadExpiresIn: 7200 };
   const running = new Set<Instance>();
 
-  const startInstance = async (): Promise<Instance> => {
+  const startInstance = async (
+    options: Pick<ResumableSettings, 'allowForwardedPrefix'> = {},
+  ): Promise<Instance> => {
     const metadata = scratch ? await createPostgresMetadataStore({ databaseUrl: scratch.url }) : shared;
     const context: StorageContext = { metadata, blobs, tokens, settings };
-    const app = createStorageApp({ context, resumable: { uploads: metadata.resumableUploads, expiresInMs } });
+    const app = createStorageApp({
+      context,
+      resumable: { uploads: metadata.resumableUploads, expiresInMs, ...options },
+    });
     const server = createServer(app);
     const url = await listen(server);
     const instance: Instance = {
