@@ -243,6 +243,39 @@ describe('multipart uploads with @aws-sdk/client-s3', () => {
     }
   });
 
+  it('answers upload ids and listing arguments no upload can have with S3 errors, not a 500', async () => {
+    const Key = 'bad/arguments.bin';
+    const UploadId = 'no\u0000such';
+    for (const request of [
+      s3.send(new ListPartsCommand({ Bucket: B, Key, UploadId })),
+      s3.send(new AbortMultipartUploadCommand({ Bucket: B, Key, UploadId })),
+      part(s3, Key, UploadId, 1, Buffer.from('x')),
+      s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: B,
+          Key,
+          UploadId,
+          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e"' }] },
+        }),
+      ),
+    ]) {
+      expect(await errorOf(request)).toMatchObject({
+        name: 'NoSuchUpload',
+        $metadata: { httpStatusCode: 404 },
+      });
+    }
+    for (const query of [
+      { Prefix: 'a\u0000' },
+      { KeyMarker: 'a\u0000' },
+      { KeyMarker: 'a', UploadIdMarker: 'x\u0000' },
+    ]) {
+      expect(await errorOf(s3.send(new ListMultipartUploadsCommand({ Bucket: B, ...query })))).toMatchObject({
+        name: 'InvalidArgument',
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+  });
+
   it('aborts an upload: its parts and the upload are gone', async () => {
     const UploadId = await start('aborted.bin');
     await part(s3, 'aborted.bin', UploadId, 1, Buffer.from('part'));

@@ -344,6 +344,9 @@ describe('ListObjectsV2 and ListObjects with @aws-sdk/client-s3', () => {
         }),
       );
       expect(names(encoded).prefixes).toEqual(['pipes/a%7C', 'pipes/c%7C', 'pipes/e%7C']);
+      expect(
+        await errorOf(s3.send(new ListObjectsV2Command({ Bucket: 'objects', Delimiter: '\u0000' }))),
+      ).toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
     });
 
     it('pages through them with continuation tokens and markers, each entry once', async () => {

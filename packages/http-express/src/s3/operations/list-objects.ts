@@ -8,6 +8,7 @@ import {
 } from '@stowage/core';
 import type { RequestHandler } from 'express';
 import { requestScope } from '../../request-scope';
+import { hasControlCharacters, keyArgument } from '../key-argument';
 import { s3QueryOf } from '../s3-authenticate';
 import { s3Errors } from '../s3-error';
 import { bucketOf } from '../s3-path';
@@ -15,8 +16,6 @@ import { sendXml } from '../s3-xml';
 import { awsUriEncode } from '../sigv4/canonical-uri';
 
 const MAX_KEYS = 1000;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what no key contains
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 interface ListArguments {
   readonly prefix: string;
@@ -26,8 +25,8 @@ interface ListArguments {
 }
 
 function listArguments(query: URLSearchParams): ListArguments {
-  const prefix = query.get('prefix') ?? '';
-  const delimiter = query.get('delimiter') ?? '';
+  const prefix = keyArgument(query.get('prefix') ?? '', 'prefix');
+  const delimiter = keyArgument(query.get('delimiter') ?? '', 'delimiter');
   const maxKeys = Number(query.get('max-keys') ?? MAX_KEYS);
   if (!Number.isInteger(maxKeys) || maxKeys < 0) throw s3Errors.invalidArgument('max-keys must be 0 or more');
   const encodingType = query.get('encoding-type');
@@ -40,11 +39,8 @@ function listArguments(query: URLSearchParams): ListArguments {
   return { prefix, delimiter, maxKeys: Math.min(maxKeys, MAX_KEYS), encode };
 }
 
-const keyArgument = (value: string | null): string | undefined => {
-  if (value === null || value === '') return undefined;
-  if (CONTROL.test(value)) throw s3Errors.invalidArgument('Keys hold no control characters');
-  return value;
-};
+const markerArgument = (value: string | null, name: string): string | undefined =>
+  value === null || value === '' ? undefined : keyArgument(value, name);
 
 /** A page of a listing as both versions answer it, and where a truncated one goes on. */
 interface ListingPage {
@@ -69,7 +65,7 @@ function lastEntry(page: ListObjectsV2Page): string | undefined {
 /** A continuation token of a listing by another delimiter than `/`: the entry it goes on after. */
 function tokenPosition(token: string): string {
   const position = Buffer.from(token, 'base64url').toString('utf8');
-  if (position === '' || CONTROL.test(position)) {
+  if (position === '' || hasControlCharacters(position)) {
     throw s3Errors.invalidArgument('The continuation token provided is incorrect');
   }
   return position;
@@ -86,7 +82,6 @@ async function listPage(
   args: ListArguments,
   position: { token?: string; startAfter?: string },
 ): Promise<ListingPage> {
-  if (CONTROL.test(args.prefix)) throw s3Errors.invalidArgument('Keys hold no control characters');
   // S3 tells a missing bucket from an empty one, whatever the caller may see in it.
   await findUploadTarget(context, scope, bucketId);
   if (args.maxKeys === 0) return { objects: [], commonPrefixes: [] };
@@ -153,7 +148,7 @@ export const listObjectsV2Operation =
     const query = s3QueryOf(res);
     const args = listArguments(query);
     const token = query.get('continuation-token') ?? undefined;
-    const startAfter = keyArgument(query.get('start-after'));
+    const startAfter = markerArgument(query.get('start-after'), 'start-after');
     const page = await listPage(context, requestScope(req, res, 's3.ListObjectsV2'), bucketId, args, {
       ...(token !== undefined ? { token } : startAfter !== undefined && { startAfter }),
     });
@@ -176,7 +171,7 @@ export const listObjectsOperation =
     const bucketId = bucketOf(req);
     const query = s3QueryOf(res);
     const args = listArguments(query);
-    const marker = keyArgument(query.get('marker'));
+    const marker = markerArgument(query.get('marker'), 'marker');
     const page = await listPage(context, requestScope(req, res, 's3.ListObjects'), bucketId, args, {
       ...(marker !== undefined && { startAfter: marker }),
     });

@@ -2,6 +2,7 @@ import {
   abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
+  errors,
   listMultipartUploads,
   listParts,
   type MultipartContext,
@@ -12,6 +13,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { objectPath } from '../../object-path';
 import { requestScope } from '../../request-scope';
 import { copySourceCheck } from '../conditional-request';
+import { hasControlCharacters, keyArgument } from '../key-argument';
 import { discardPayload, payloadLength, requestPayload } from '../payload/request-payload';
 import { s3QueryOf } from '../s3-authenticate';
 import { s3Errors } from '../s3-error';
@@ -22,8 +24,11 @@ import { copySourceOf } from './copy-object';
 
 const OWNER = { ID: 'stowage', DisplayName: 'stowage' };
 
+/** The upload a request names; an id no upload can have is NoSuchUpload without asking the store. */
 function target(req: Request, res: Response) {
   const uploadId = s3QueryOf(res).get('uploadId') ?? '';
+  if (hasControlCharacters(uploadId))
+    throw errors.noSuchUpload('The specified multipart upload does not exist');
   return { ...objectPath(req), uploadId };
 }
 
@@ -185,9 +190,9 @@ export const listMultipartUploadsOperation =
     const query = s3QueryOf(res);
     const bucketId = bucketOf(req);
     const maxUploads = Math.min(integer(query.get('max-uploads'), 1000, 'max-uploads'), 1000);
-    const prefix = query.get('prefix') ?? '';
-    const keyMarker = query.get('key-marker') || undefined;
-    const uploadIdMarker = query.get('upload-id-marker') || undefined;
+    const prefix = keyArgument(query.get('prefix') ?? '', 'prefix');
+    const keyMarker = keyArgument(query.get('key-marker') ?? '', 'key-marker') || undefined;
+    const uploadIdMarker = keyArgument(query.get('upload-id-marker') ?? '', 'upload-id-marker') || undefined;
     const uploads = await listMultipartUploads(context, requestScope(req, res, 's3.ListMultipartUploads'), {
       bucketId,
       prefix,
