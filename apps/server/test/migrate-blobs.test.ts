@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import {
   bytesOf,
@@ -11,6 +13,34 @@ import {
 } from './migration-fixture';
 
 const MIB = 1024 * 1024;
+
+/**
+ * A proxy in front of S3 that flips the first byte of every single-part PUT's body on the way, as a
+ * faulty network or disk would: S3 stores, and answers with the ETag of, bytes other than those sent.
+ */
+async function garblingProxy(target: string): Promise<{ endpoint: string; server: Server }> {
+  const upstream = new URL(target);
+  const server = createServer(async (incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    if (incoming.method === 'PUT' && !incoming.url?.includes('?') && body.length > 0)
+      body.writeUInt8(body.readUInt8(0) ^ 0xff, 0);
+    const forwarded = request(
+      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    for (const [name, value] of Object.entries(incoming.headers))
+      if (value !== undefined) forwarded.setHeader(name, value);
+    forwarded.once('error', () => outgoing.destroy());
+    forwarded.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
 
 /** Small objects of every shape, and one above the S3 part size, so it becomes a multipart upload. */
 const objects = () => [
@@ -97,6 +127,40 @@ describe('stowage migrate-blobs', () => {
       );
       expect(run.stdout).toContain('1 copied');
       await expectSameBytes(world, 's3', [kept]);
+    }, 300_000);
+  });
+
+  describe('from file to s3, through a network that garbles what S3 receives', () => {
+    let world: MigrationWorld;
+    let seeded: Seeded[];
+
+    beforeAll(async () => {
+      world = await createMigrationWorld();
+      const metadata = await world.openMetadata();
+      seeded = await seed(metadata, world.file, 'garbled', [{ name: 'a.txt', bytes: randomBytes(1000) }]);
+      await metadata.close();
+    }, 300_000);
+
+    afterAll(() => world?.close());
+
+    it('finds the copy differs by the ETag S3 answered the PUT with, and a re-run replaces it', async () => {
+      const proxy = await garblingProxy(world.s3rver.endpoint);
+      const [object] = seeded as [Seeded];
+      try {
+        const run = await world.run(['migrate-blobs', '--from', 'file', '--to', 's3'], {
+          STORAGE_S3_ENDPOINT: proxy.endpoint,
+        });
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain(
+          `FAILED garbled/a.txt (blob ${object.key}): differs at the destination after the copy`,
+        );
+      } finally {
+        await new Promise((resolve) => proxy.server.close(resolve));
+      }
+      const repair = await world.run(['migrate-blobs', '--from', 'file', '--to', 's3']);
+      expect(repair.code).toBe(0);
+      expect(repair.stdout).toContain('1 replaced');
+      await expectSameBytes(world, 's3', seeded);
     }, 300_000);
   });
 

@@ -70,7 +70,10 @@ export async function migrateBlob(
   return { outcome: destinationHead ? 'replaced' : 'copied', bytesCopied: sourceHead.size };
 }
 
-/** Streams the blob across, hashing it on the way, then checks what the destination holds. */
+/**
+ * Streams the blob across, hashing it on the way, then checks what the destination holds: by the ETag
+ * its write answered with when that is a content MD5 (S3's single PUT), else by asking it.
+ */
 async function copyVerified(migration: BlobMigration, key: string, sourceHead: BlobHead): Promise<void> {
   const { source, destination } = migration;
   const read = new CountingMd5();
@@ -85,6 +88,11 @@ async function copyVerified(migration: BlobMigration, key: string, sourceHead: B
     throw new Error(
       `the destination stored ${describe(written)}, sent ${describe({ size: read.size, etag: md5 })}`,
     );
+  if (written.storedEtag !== undefined && isContentMd5(written.storedEtag)) {
+    if (written.storedEtag !== md5)
+      throw new Error(`differs at the destination after the copy: ETag ${written.storedEtag}, sent ${md5}`);
+    return;
+  }
   const landed = await destination.head(key);
   if (!landed) throw new Error('missing from the destination backend right after the copy');
   if (landed.size !== read.size || (await contentMd5({ store: destination, key, head: landed })) !== md5)
