@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { errors, StorageError } from '@stowage/core';
+import { type ByteRange, errors, StorageError } from '@stowage/core';
 import { TEMP_DIR } from './blob-path';
 import { sidecarOf, sidecarPath } from './etag-sidecar';
 import { hasErrno } from './has-errno';
@@ -14,6 +15,11 @@ const MOVE_ATTEMPTS = 8;
 const COLLISIONS = ['EEXIST', 'ENOTDIR', 'EISDIR', 'ENOTEMPTY'];
 /** Errors of a file that is not there, also because a directory on its way is a file. */
 const MISSING = ['ENOENT', 'ENOTDIR'];
+/**
+ * The first read of a blob asks for this much (a file stream's own chunk size): a smaller blob is then
+ * read whole by that one call, without a stat or a stream of file reads behind it.
+ */
+const FIRST_READ = 64 * 1024;
 
 /**
  * The files under a root and the steps that keep them consistent: blobs are streamed into a temporary
@@ -61,14 +67,37 @@ export class BlobTree {
     }
   }
 
+  /**
+   * Streams a blob, or the given range of it; rejects with NoSuchKey when there is no such file. The
+   * first read is issued here: a blob (or range) that it covers is answered by it alone, already in
+   * memory; a larger one continues as a file stream after it.
+   */
+  async read(file: string, range?: ByteRange): Promise<Readable> {
+    const handle = await openForReading(file);
+    try {
+      const start = range?.start ?? 0;
+      const wanted = range ? range.end - start + 1 : Number.POSITIVE_INFINITY;
+      const first = Buffer.allocUnsafe(Math.max(0, Math.min(wanted, FIRST_READ)));
+      const { bytesRead } = await handle.read(first, 0, first.length, start);
+      const end =
+        bytesRead < first.length ? start + bytesRead - 1 : (range?.end ?? (await handle.stat()).size - 1);
+      if (end < start + first.length) {
+        await handle.close();
+        return bufferStream(first.subarray(0, bytesRead));
+      }
+      const rest = handle.createReadStream({ start: start + first.length, end });
+      rest.unshift(first);
+      return rest;
+    } catch (error) {
+      await handle.close();
+      // Reading a directory: the key names a folder of other keys, not a blob.
+      throw hasErrno(error, 'EISDIR') ? errors.noSuchKey() : error;
+    }
+  }
+
   /** Opens a blob for reading, with its size; rejects with NoSuchKey when there is no such file. */
   async open(file: string): Promise<{ handle: FileHandle; size: number }> {
-    let handle: FileHandle;
-    try {
-      handle = await open(file, 'r');
-    } catch (error) {
-      throw hasErrno(error, ...MISSING) ? errors.noSuchKey() : error;
-    }
+    const handle = await openForReading(file);
     const stats = await handle.stat();
     if (stats.isFile()) return { handle, size: stats.size };
     await handle.close();
@@ -103,6 +132,22 @@ export class BlobTree {
       }
     }
   }
+}
+
+async function openForReading(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'r');
+  } catch (error) {
+    throw hasErrno(error, ...MISSING) ? errors.noSuchKey() : error;
+  }
+}
+
+/** A byte stream of bytes already in memory. */
+function bufferStream(bytes: Buffer): Readable {
+  const stream = new Readable({ read() {} });
+  stream.push(bytes);
+  stream.push(null);
+  return stream;
 }
 
 /** Renames `from` to `to`, creating `to`'s directory first, again if a concurrent prune removes it. */

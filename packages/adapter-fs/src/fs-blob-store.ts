@@ -43,10 +43,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    const { handle, size } = await this.tree.open(blobPath(this.tree.root, key));
-    // Reading up to the known last byte spares the read that would only find the end of the file.
-    const end = range?.end ?? size - 1;
-    return handle.createReadStream({ start: range?.start ?? 0, ...(end >= 0 && { end }) });
+    return this.tree.read(blobPath(this.tree.root, key), range);
   }
 
   async head(key: string): Promise<BlobHead | undefined> {

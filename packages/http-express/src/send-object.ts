@@ -1,8 +1,15 @@
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { readObject, type StorageContext, type StoredObject } from '@stowage/core';
+import { errors, readObject, type StorageContext, type StoredObject } from '@stowage/core';
 import type { Request, Response } from 'express';
 import { parseByteRange } from './byte-range';
 import { contentDisposition } from './content-disposition';
+
+/**
+ * Bodies up to this size are gathered and sent with the headers in one write, sparing a pipeline and
+ * its stream bookkeeping per small download; larger ones stream.
+ */
+const GATHERED_BODY = 64 * 1024;
 
 /** Whether the client's cached copy is current: `If-None-Match` first, else `If-Modified-Since`. */
 export function isNotModified(req: Request, etag: string, lastModified: Date): boolean {
@@ -49,17 +56,33 @@ export async function sendObject(
     res.set('content-range', `bytes */${size}`);
     throw error;
   }
-  // Opened before any header is set, so a missing blob still gets a clean error answer.
+  const length = range ? range.end - range.start + 1 : size;
+  // Opened (and a short body read) before any header is set, so a missing blob still gets a clean error.
   const bytes = req.method === 'HEAD' ? undefined : await readObject(context, object, range);
-  res.set({ ...cacheHeaders, 'content-length': String(range ? range.end - range.start + 1 : size) });
+  const body = bytes && length <= GATHERED_BODY ? await gather(bytes, length) : undefined;
+  res.set({ ...cacheHeaders, 'content-length': String(length) });
   // Not `res.set`, which would append a charset to the type the object was stored with.
   res.setHeader('content-type', object.metadata?.mimetype ?? 'application/octet-stream');
   const download = req.query.download;
   if (typeof download === 'string') res.set('content-disposition', contentDisposition(download));
   if (range) res.status(206).set('content-range', `bytes ${range.start}-${range.end}/${size}`);
-  if (!bytes) {
-    res.end();
-    return;
+  if (body) res.end(body);
+  else if (bytes) await pipeline(bytes, res);
+  else res.end();
+}
+
+/** Reads a short stream whole; a blob that does not have the length its object records is an error. */
+async function gather(bytes: Readable, length: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of bytes) {
+    chunks.push(chunk);
+    received += chunk.length;
+    // Leaving the loop destroys the stream: a blob longer than its record is not read on.
+    if (received > length) break;
   }
-  await pipeline(bytes, res);
+  if (received !== length) {
+    throw errors.internal(`The stored blob does not have the ${length} bytes its object records`);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }

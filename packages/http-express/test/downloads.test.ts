@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { objectBlobKey, systemScope } from '@stowage/core';
 import { type BlobBackend, blobBackends, storageAppFixture } from './support/storage-app-fixture';
 
 async function withObject(backend: BlobBackend, isPublic = false) {
@@ -77,6 +79,26 @@ describe.each(blobBackends)('downloads on the %s blob store', (backend) => {
       expect(res.headers['content-range']).toBe(contentRange);
       expect(res.headers['content-length']).toBe(String(body.length));
     });
+
+    it.each([
+      ['shorter', 'hello'],
+      ['longer', 'hello world, and more'],
+    ])(
+      'answers 500 InternalError, not a wrong body, when the blob is %s than its object records',
+      async (_, blob) => {
+        const fixture = await withObject(backend);
+        const { request, service, context } = fixture;
+        const object = await context.metadata.transaction(systemScope('test'), (tx) =>
+          tx.findObject('docs', 'dir/hello.txt'),
+        );
+        if (!object) throw new Error('the object was not stored');
+        await context.blobs.put(objectBlobKey(context, object), Readable.from([Buffer.from(blob)]));
+        const res = await request.get('/object/docs/dir/hello.txt').set('authorization', service);
+        expect(res.status).toBe(500);
+        expect(res.body).toMatchObject({ statusCode: '500', code: 'InternalError' });
+        expect(res.headers.etag).toBeUndefined();
+      },
+    );
 
     it('answers an unsatisfiable range with 416', async () => {
       const { request, service } = await withObject(backend);
