@@ -214,6 +214,21 @@ describe('browser POST uploads that break their policy store nothing', () => {
     expect(await fileless.text()).toContain('<Code>InvalidArgument</Code>');
   });
 
+  it("applies the bucket's size limit whatever the policy allows", async () => {
+    await fixture.rest
+      .put('/bucket/forms')
+      .set('authorization', fixture.serviceBearer)
+      .send({ file_size_limit: 8 })
+      .expect(200);
+    const { url, fields } = await signed({ Conditions: [['content-length-range', 0, 1000]] });
+    expect(await submit(url, fields, 'nine bytes')).toMatchObject({ status: 400, code: 'EntityTooLarge' });
+    await fixture.rest
+      .put('/bucket/forms')
+      .set('authorization', fixture.serviceBearer)
+      .send({ file_size_limit: null })
+      .expect(200);
+  });
+
   it("applies the bucket's MIME types", async () => {
     await fixture.rest
       .put('/bucket/forms')
@@ -253,6 +268,9 @@ describe("browser POST uploads under a user's policies (session token)", () => {
       .get(`/object/info/forms/${alice}/a.txt`)
       .set('authorization', fixture.serviceBearer);
     expect(info.body).toMatchObject({ name: `${alice}/a.txt` });
+    const { rows } = await sql<{ owner: string }>`select owner::text from storage.objects
+      where bucket_id = 'forms' and name = ${`${alice}/a.txt`}`.execute(fixture.store.db);
+    expect(rows).toEqual([{ owner: alice }]);
 
     const before = await filesUnder(fixture.root);
     const theirs = await presign(user, { Key: `someone-else/${FILENAME}` });
