@@ -39,6 +39,7 @@ const toUpload = (row: Selectable<ResumableUploadsTable>): ResumableUpload => ({
   offset: Number(row.upload_offset),
   parts: row.parts as StoredPart[],
   tail: row.tail_key === null ? null : { key: row.tail_key, size: Number(row.tail_size) },
+  md5State: row.md5_state === null ? null : new Uint8Array(row.md5_state),
 });
 
 const progressColumns = (progress: UploadProgress) => ({
@@ -46,6 +47,7 @@ const progressColumns = (progress: UploadProgress) => ({
   parts: JSON.stringify(progress.parts),
   tail_key: progress.tail?.key ?? null,
   tail_size: progress.tail?.size ?? 0,
+  md5_state: progress.md5State === null ? null : Buffer.from(progress.md5State),
 });
 
 /**

@@ -48,6 +48,7 @@ export interface ResumableUploadsTable {
   parts: ColumnType<unknown, string | undefined, string>;
   tail_key: string | null;
   tail_size: ColumnType<string | number, number | undefined, number>;
+  md5_state: ColumnType<Uint8Array | null, never, Buffer | null>;
   upsert: boolean;
   owner: string | null;
   owner_id: string | null;

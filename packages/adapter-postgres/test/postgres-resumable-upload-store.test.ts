@@ -28,6 +28,7 @@ const progress = (offset: number) => ({
   offset,
   parts: [{ partNumber: 1, etag: 'e1', size: offset - 1 }],
   tail: { key: 't/1', size: 1 },
+  md5State: new Uint8Array([offset, 0, 255, 7]),
 });
 
 const lockOptions = (onRequested = () => undefined) => ({
@@ -48,6 +49,7 @@ describe('resumable upload state', () => {
     const created = await uploads().create(fresh);
     expect(created).toMatchObject({ ...fresh, offset: 0, parts: [] });
     expect(created.tail).toBeNull();
+    expect(created.md5State).toBeNull();
     expect(created.completedAt).toBeNull();
     expect(await uploads().find('u-create')).toEqual(created);
     expect(await failureOf(uploads().create(upload('u-create')))).toMatch(/^ResourceAlreadyExists/);

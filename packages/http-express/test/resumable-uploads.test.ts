@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { StorageClient } from '@supabase/storage-js';
 import { sql } from 'kysely';
 import supertest from 'supertest';
 import { type Backend, type Instance, resumableFixture } from './support/resumable-fixture';
@@ -73,6 +75,8 @@ describe.each<Backend>(['fs', 's3'])('resumable uploads with tus-js-client on th
     expect(sha256(got.body as Buffer)).toBe(expected);
     expect(got.headers['content-type']).toBe('video/mp4');
     expect(got.headers['cache-control']).toBe('max-age=3600');
+    // Hashed across both instances: the plain MD5 of the content, as a REST upload's ETag.
+    expect(got.headers.etag).toBe(`"${createHash('md5').update(bytes).digest('hex')}"`);
     const info = await supertest(second.url)
       .get(`/object/info/media/${encodeURIComponent(name)}`)
       .set(auth);
@@ -145,4 +149,80 @@ describe.each<Backend>(['fs', 's3'])('resumable uploads with tus-js-client on th
     expect(url).toMatch(new RegExp(`^${endpoint}/`));
     expect(sha256((await download(first.url, name)).body as Buffer)).toBe(expected);
   }, 120_000);
+
+  it('makes the object a REST upload of the same bytes makes, as REST and storage-js see it', async () => {
+    // Three tus requests, so three parts: the ETag must still be the plain MD5 of the content.
+    const { bytes } = payload(13 * MIB + 5);
+    const md5 = createHash('md5').update(bytes).digest('hex');
+    const metadata = { take: 3, scene: 'über' };
+    const storage = new StorageClient(first.url, {
+      apikey: fixture.service.slice(7),
+      Authorization: fixture.service,
+    });
+    const rest = await storage.from('media').upload('same/rest.bin', bytes, {
+      contentType: 'video/webm',
+      cacheControl: '600',
+      metadata,
+    });
+    expect(rest.error).toBeNull();
+    await upload(bytes, {
+      ...tusOptions(auth, {
+        bucketName: 'media',
+        objectName: 'same/tus.bin',
+        contentType: 'video/webm',
+        cacheControl: '600',
+        metadata: JSON.stringify(metadata),
+      }),
+      endpoint: `${first.url}/upload/resumable`,
+    });
+
+    const seen = async (name: string) => {
+      const info = await supertest(first.url).get(`/object/info/media/${name}`).set(auth).expect(200);
+      const head = await supertest(first.url).head(`/object/media/${name}`).set(auth).expect(200);
+      const { data: listed } = await storage.from('media').list('same');
+      const { data: viaClient } = await storage.from('media').info(name);
+      const row = listed?.find((entry) => `same/${entry.name}` === name);
+      return {
+        info: { ...info.body, id: undefined, name: undefined, version: undefined, ...timesOf(info.body) },
+        head: {
+          etag: head.headers.etag,
+          length: head.headers['content-length'],
+          type: head.headers['content-type'],
+          cache: head.headers['cache-control'],
+        },
+        list: { ...row?.metadata, lastModified: undefined },
+        client: {
+          ...viaClient,
+          id: undefined,
+          name: undefined,
+          version: undefined,
+          ...timesOf(viaClient ?? {}),
+        },
+      };
+    };
+    const fromRest = await seen('same/rest.bin');
+    const fromTus = await seen('same/tus.bin');
+    expect(fromTus).toEqual(fromRest);
+    expect(fromTus.head).toEqual({
+      etag: `"${md5}"`,
+      length: String(13 * MIB + 5),
+      type: 'video/webm',
+      cache: 'max-age=600',
+    });
+    expect(fromTus.list).toMatchObject({
+      eTag: `"${md5}"`,
+      size: 13 * MIB + 5,
+      mimetype: 'video/webm',
+      cacheControl: 'max-age=600',
+    });
+    expect(fromTus.info).toMatchObject({ metadata });
+  }, 180_000);
 });
+
+/** The fields that tell when an object was made: they differ between two uploads whatever they hold. */
+const timesOf = (object: object) =>
+  Object.fromEntries(
+    Object.keys(object)
+      .filter((key) => /(_at|At|last_modified|lastModified)$/.test(key))
+      .map((key) => [key, undefined]),
+  );

@@ -19,6 +19,11 @@ export interface UploadProgress {
   readonly offset: number;
   readonly parts: readonly StoredPart[];
   readonly tail: UploadTail | null;
+  /**
+   * The saved state of the MD5 of the bytes up to `offset` (opaque to the store), so the object gets the
+   * plain MD5 of its content whichever instance takes each request; `null` when none is kept.
+   */
+  readonly md5State: Uint8Array | null;
 }
 
 /** An upload made of several requests, possibly to several server instances, until its last byte. */

@@ -9,13 +9,17 @@ import {
   type UploadProgress,
 } from '@stowage/core';
 import { PART_BUFFER_SIZE, PartBuffer } from './part-buffer';
+import { UploadMd5 } from './upload-md5';
 
 const MIB = 1024 * 1024;
 /** S3's smallest part but the last. */
 const MIN_PART = 5 * MIB;
 const MAX_PARTS = 10_000;
 
-/** Where the bytes of a request went: the progress to record, and the blob when the last byte came. */
+/**
+ * Where the bytes of a request went: the progress to record, and the blob when the last byte came (with
+ * the plain MD5 of the whole content for its ETag, as a REST upload's blob has, whenever it was kept).
+ */
 export interface WrittenBytes {
   readonly progress: UploadProgress;
   readonly blob?: BlobInfo;
@@ -27,7 +31,7 @@ export interface WrittenBytes {
  * longer request is cut into parts of the buffer's size, so memory stays bounded whatever it sends. A
  * request that ends short of a part leaves its bytes in a tail blob, which the next request reads back
  * first. Every part stored is recorded at once (`record`), so an instance that dies loses only what it
- * had not stored.
+ * had not stored. Bytes are hashed (MD5) as they arrive, the hash's state recorded with the progress.
  */
 export async function writeUploadBytes(
   blobs: BlobStore,
@@ -38,9 +42,14 @@ export async function writeUploadBytes(
 ): Promise<WrittenBytes> {
   const minPart = Math.max(MIN_PART, Math.ceil((upload.length ?? upload.sizeLimit ?? 0) / MAX_PARTS));
   const part = new PartBuffer(Math.max(minPart, PART_BUFFER_SIZE));
-  const written = await appendBytes(blobs, upload, blobKey, body, record, { part, minPart });
-  part.release();
-  return written;
+  const md5 = await UploadMd5.resume(upload.md5State, upload.offset);
+  try {
+    const written = await appendBytes(blobs, upload, blobKey, body, record, { part, minPart, md5 });
+    part.release();
+    return written;
+  } finally {
+    md5?.release();
+  }
 }
 
 async function appendBytes(
@@ -49,12 +58,14 @@ async function appendBytes(
   blobKey: string,
   body: Readable,
   record: (progress: UploadProgress) => Promise<void>,
-  { part, minPart }: { part: PartBuffer; minPart: number },
+  { part, minPart, md5 }: { part: PartBuffer; minPart: number; md5: UploadMd5 | undefined },
 ): Promise<WrittenBytes> {
   const parts: StoredPart[] = [...upload.parts];
   let stored = parts.reduce((sum, stored) => sum + stored.size, 0);
   let tail = upload.tail;
+  // The tail's bytes were hashed when they came.
   if (tail) await readTail(blobs, tail.key, part);
+  const md5State = () => md5?.save() ?? null;
 
   const storePart = async () => {
     const partNumber = parts.length + 1;
@@ -72,10 +83,12 @@ async function appendBytes(
   for await (const chunk of body) {
     const bytes = chunk as Uint8Array;
     for (let start = 0; start < bytes.length; ) {
-      start += part.fill(bytes, start);
+      const copied = part.fill(bytes, start);
+      md5?.update(bytes.subarray(start, start + copied));
+      start += copied;
       if (part.free === 0) {
         await storePart();
-        await record({ offset: stored, parts, tail: null });
+        await record({ offset: stored, parts, tail: null, md5State: md5State() });
         await dropTail();
       }
     }
@@ -85,21 +98,24 @@ async function appendBytes(
   if (upload.length !== null && total === upload.length) {
     const blob = await finish(blobs, upload, blobKey, parts, part);
     await dropTail();
-    return { progress: { offset: total, parts, tail: null }, blob };
+    return {
+      progress: { offset: total, parts, tail: null, md5State: null },
+      blob: md5 ? { size: blob.size, etag: md5.hex() } : blob,
+    };
   }
   if (part.length >= minPart) {
     await storePart();
-    await record({ offset: stored, parts, tail: null });
+    await record({ offset: stored, parts, tail: null, md5State: md5State() });
     await dropTail();
   } else if (total > upload.offset) {
     const key = `${blobKey}.tail-${randomUUID()}`;
     await blobs.put(key, bytesOf(part));
     const old = tail;
     tail = { key, size: part.length };
-    await record({ offset: total, parts, tail });
+    await record({ offset: total, parts, tail, md5State: md5State() });
     if (old) await blobs.delete([old.key]).catch(() => undefined);
   }
-  return { progress: { offset: stored + part.length, parts, tail } };
+  return { progress: { offset: stored + part.length, parts, tail, md5State: md5State() } };
 }
 
 /** Makes the object's blob from the parts and the last bytes; a single short upload is one plain put. */
