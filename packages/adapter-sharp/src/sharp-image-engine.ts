@@ -1,10 +1,28 @@
 import { Readable } from 'node:stream';
 import { errors, type ImageEngine, type ImageRendering, type ResizeMode } from '@stowage/core';
-import sharp, { type FitEnum } from 'sharp';
+import type SharpConstructor from 'sharp';
+import type { FitEnum } from 'sharp';
 import { type SharpImageEngineConfig, sharpImageEngineConfig } from './config';
 import { JobSlots } from './job-slots';
 
 const FITS: Record<ResizeMode, keyof FitEnum> = { cover: 'cover', contain: 'inside', fill: 'fill' };
+
+type Sharp = typeof SharpConstructor;
+let loaded: Promise<Sharp> | undefined;
+
+/**
+ * sharp and libvips, loaded on the first rendering: they take about 22 MiB that a server which never
+ * renders an image should not carry.
+ */
+function loadSharp(): Promise<Sharp> {
+  loaded ??= import('sharp').then(({ default: sharp }): Sharp => {
+    // libvips' operation cache would keep decoded images between requests; renderings are cached in the
+    // blob store instead, so memory stays at the images being worked on.
+    sharp.cache(false);
+    return sharp;
+  });
+  return loaded as Promise<Sharp>;
+}
 
 /** The image engine on sharp (libvips), in-process. */
 export class SharpImageEngine implements ImageEngine {
@@ -14,9 +32,6 @@ export class SharpImageEngine implements ImageEngine {
   constructor(options: SharpImageEngineConfig) {
     this.options = sharpImageEngineConfig.parse(options);
     this.slots = new JobSlots(this.options.concurrency);
-    // libvips' operation cache would keep decoded images between requests; renderings are cached in the
-    // blob store instead, so memory stays at the images being worked on.
-    sharp.cache(false);
   }
 
   render(openSource: () => Promise<Readable>, rendering: ImageRendering): Promise<Readable> {
@@ -24,6 +39,7 @@ export class SharpImageEngine implements ImageEngine {
       // sharp gathers a streamed input into one buffer before it decodes anyway; gathering it here lets a
       // failing source reject the job instead of leaving sharp waiting for the end of its input.
       const input = Buffer.concat(await (await openSource()).toArray());
+      const sharp = await loadSharp();
       try {
         const output = await sharp(input, { limitInputPixels: this.options.maxPixels, failOn: 'warning' })
           .rotate()
