@@ -240,6 +240,15 @@ describe('CopyObject, DeleteObject and DeleteObjects with @aws-sdk/client-s3', (
     expect(Errors ?? []).toEqual([]);
     const { KeyCount } = await s3.send(new ListObjectsV2Command({ Bucket: 'objects', Prefix: 'gone/' }));
     expect(KeyCount).toBe(0);
+    for (const request of [
+      s3.send(new DeleteObjectCommand({ Bucket: 'no-bucket', Key: 'a' })),
+      s3.send(new DeleteObjectsCommand({ Bucket: 'no-bucket', Delete: { Objects: [{ Key: 'a' }] } })),
+    ]) {
+      expect(await errorOf(request)).toMatchObject({
+        name: 'NoSuchBucket',
+        $metadata: { httpStatusCode: 404 },
+      });
+    }
   });
 });
 
