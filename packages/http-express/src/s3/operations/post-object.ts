@@ -13,7 +13,7 @@ import { xmlDocument } from '../s3-xml';
 import { splitUrl } from '../sigv4/canonical-uri';
 
 const META = 'x-amz-meta-';
-/** Where the key names the file part's own name. */
+/** The placeholder S3 replaces, in the form's key, with the name of the uploaded file. */
 const FILENAME = '$' + '{filename}';
 
 /** A browser upload: a form posted to the bucket itself, no query, its signature inside the form. */
