@@ -30,4 +30,36 @@ onPostgres('PipelinedClient', () => {
     const { rows } = await client.query('select 1 as one');
     expect(rows).toEqual([{ one: 1 }]);
   });
+
+  const beforeTheNextTurn = <T>(promise: Promise<T>) =>
+    Promise.race([promise, new Promise<'next turn'>((resolve) => setImmediate(() => resolve('next turn')))]);
+
+  it('does not wait for the commit of a transaction that only read, and begins the next one after it', async () => {
+    await client.query('begin');
+    await client.query(`select set_config('stowage.test', $1, true)`, ['inside']);
+    // Answered before the commit could even have left: nothing is waited for.
+    expect(await beforeTheNextTurn(client.query('commit'))).toMatchObject({ command: 'COMMIT' });
+    await client.query('begin');
+    const { rows } = await client.query(`select current_setting('stowage.test', true) as setting`);
+    await client.query('commit');
+    expect(rows[0].setting ?? '').toBe('');
+  });
+
+  it('waits for the commit of a transaction that wrote, whose rows another connection then sees', async () => {
+    const other = new PipelinedClient({ connectionString: databaseUrl });
+    await other.connect();
+    try {
+      const table = `pipelined_${process.pid}_${Date.now()}`;
+      await client.query(`create table ${table} (n int)`);
+      await client.query('begin');
+      await client.query(`select set_config('stowage.test', $1, true)`, ['inside']);
+      await client.query(`insert into ${table} values (1)`);
+      await client.query('commit');
+      const { rows } = await other.query(`select count(*)::int as n from ${table}`);
+      await client.query(`drop table ${table}`);
+      expect(rows).toEqual([{ n: 1 }]);
+    } finally {
+      await other.end();
+    }
+  });
 });
