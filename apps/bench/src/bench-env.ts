@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import { createPostgresMetadataStore } from '@stowage/adapter-postgres';
+import { sql } from 'kysely';
 import { request } from 'undici';
 import { generated, writeFixture } from './fixtures';
 import type { StowageUnderTest } from './servers';
@@ -59,6 +61,39 @@ export class BenchEnv {
         'x-upsert': 'true',
       },
     });
+  }
+
+  /**
+   * Writes `count` object rows (`<prefix>0000001.bin`, …, 1 KiB each, owned by the bench user) straight
+   * into the database, once per run: a bucket as full as a large deployment's, without uploading it.
+   * Postgres only; the blobs are not written, as the scenarios only read other objects next to them.
+   */
+  seedRows(bucket: string, prefix: string, count: number): Promise<void> {
+    const id = `rows:${bucket}/${prefix}`;
+    let seeding = this.seeded.get(id);
+    if (!seeding) {
+      seeding = this.insertRows(bucket, prefix, count);
+      this.seeded.set(id, seeding);
+    }
+    return seeding;
+  }
+
+  private async insertRows(bucket: string, prefix: string, count: number): Promise<void> {
+    const { databaseUrl } = this.stowage.database;
+    if (!databaseUrl) throw new Error('setup: rows can only be seeded into a Postgres server');
+    const store = await createPostgresMetadataStore({ databaseUrl, poolSize: 1 });
+    try {
+      await sql`
+        insert into storage.objects (bucket_id, name, owner, owner_id, metadata)
+        select ${bucket}, ${prefix} || lpad(n::text, 7, '0') || '.bin', ${this.stowage.userId}::uuid,
+               ${this.stowage.userId},
+               jsonb_build_object('size', 1024, 'mimetype', 'application/octet-stream',
+                                  'eTag', '"' || md5(n::text) || '"', 'cacheControl', 'no-cache')
+        from generate_series(1, ${count}::int) as n`.execute(store.db);
+      await sql`analyze storage.objects`.execute(store.db);
+    } finally {
+      await store.close();
+    }
   }
 
   /** Uploads many objects, `concurrency` at a time. */

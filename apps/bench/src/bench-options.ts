@@ -23,7 +23,7 @@ export const USAGE = `pnpm bench [options]
 
   --scenarios a,b     run only these (ids: ${SCENARIOS.map((s) => s.id).join(', ')})
   --quick             short runs (0.5 s warm-up, 2 runs of 1 s), without the 100 MiB and 1 GiB streams
-                      unless they are named
+                      and the million-object repeats unless they are named
   --runs N            measured runs per scenario (default 5)
   --duration S        seconds per timed run (default 3)
   --warmup S          seconds of warm-up per side (default 2)

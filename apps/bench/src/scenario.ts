@@ -20,8 +20,15 @@ export interface Scenario {
   readonly bytes: number;
   /** The least Stowage/baseline ratio the issue asks for. */
   readonly target?: number;
-  /** Long transfers, left out of quick runs unless named. */
+  /** Long transfers or set-ups, left out of quick runs unless named. */
   readonly heavy?: boolean;
+  /**
+   * This scenario repeats another (by id) with a million more objects in the bucket; its ratio to the
+   * baseline must stay within 10% of that one's.
+   */
+  readonly repeats?: string;
+  /** Needs rows written straight into a Postgres server: not run on PGlite. */
+  readonly postgresOnly?: boolean;
   /** Seeds what the scenario needs and describes both sides. */
   setup(env: BenchEnv): Promise<{ stowage: ScenarioSide; baseline: ScenarioSide }>;
 }

@@ -15,6 +15,8 @@ export interface StowageUnderTest extends ChildServer {
   readonly serviceKey: string;
   /** An `authenticated` user's token: its requests are decided by the owner-only policies. */
   readonly userToken: string;
+  /** That user's id (`sub`), the owner the policies check. */
+  readonly userId: string;
   readonly database: BenchDatabase;
 }
 
@@ -70,11 +72,13 @@ export async function startStowage(options: StowageOptions): Promise<StowageUnde
       port,
       logFile: path.join(options.workDir, 'stowage.log'),
     });
+    const userId = randomUUID();
     return {
       ...server,
       database,
       serviceKey: await sign({ role: 'service_role' }),
-      userToken: await sign({ role: 'authenticated', sub: randomUUID() }),
+      userToken: await sign({ role: 'authenticated', sub: userId }),
+      userId,
     };
   } catch (error) {
     await database.drop();
