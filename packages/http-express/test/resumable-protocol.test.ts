@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -192,6 +193,32 @@ describe('the resumable upload protocol', () => {
     expect(done.headers['tus-complete']).toBe('1');
     const text = await supertest(instance.url).get('/object/docs/offsets.txt').set(tus);
     expect(text.text).toBe('helloworld');
+  });
+
+  it('streams whole parts, keeps the rest of a request as a tail, and hashes every byte once', async () => {
+    const bytes = randomBytes(20 * MIB + 3);
+    const created = await create({ bucketName: 'docs', objectName: 'parts.bin' }, bytes.length);
+    const id = idOf(created.headers.location);
+    // 8 MiB streamed into a part, the next 1 MiB (too short for one) kept as a tail.
+    expect((await patch(id, 0, bytes.subarray(0, 9 * MIB))).headers['upload-offset']).toBe(String(9 * MIB));
+    const upload = await fixture.store.resumableUploads.find(id);
+    expect(upload?.parts.map((part) => part.size)).toEqual([8 * MIB]);
+    expect(upload?.tail?.size).toBe(MIB);
+    // The tail read back before the rest: 12 MiB gathered into an 8 MiB part and a last part of 4 MiB.
+    const done = await patch(id, 9 * MIB, bytes.subarray(9 * MIB));
+    expect(done.status).toBe(204);
+    expect(done.headers['tus-complete']).toBe('1');
+    const got = await supertest(instance.url)
+      .get('/object/docs/parts.bin')
+      .set(tus)
+      .buffer(true)
+      .parse((res, callback) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => callback(null, Buffer.concat(chunks)));
+      });
+    expect(Buffer.compare(got.body as Buffer, bytes)).toBe(0);
+    expect(got.headers.etag).toBe(`"${createHash('md5').update(bytes).digest('hex')}"`);
   });
 
   it('enforces the size limit while streaming a deferred length', async () => {

@@ -11,16 +11,12 @@ const kept: Buffer[] = [];
  * hold tens of MiB of it at a time. The request's chunks, copied at once, die young instead.
  */
 export class PartBuffer {
-  private buffer: Buffer;
+  /** Taken at the first byte: a request whose bytes all stream straight into parts needs none. */
+  private buffer: Buffer | undefined;
   /** Bytes gathered so far. */
   length = 0;
 
-  constructor(readonly capacity: number) {
-    this.buffer =
-      capacity === PART_BUFFER_SIZE
-        ? (kept.pop() ?? Buffer.allocUnsafe(capacity))
-        : Buffer.allocUnsafe(capacity);
-  }
+  constructor(readonly capacity: number) {}
 
   get free(): number {
     return this.capacity - this.length;
@@ -29,6 +25,11 @@ export class PartBuffer {
   /** Copies as much of `chunk` from `start` as fits; returns the number of bytes copied. */
   fill(chunk: Uint8Array, start = 0): number {
     const copied = Math.min(this.free, chunk.length - start);
+    if (copied === 0) return 0;
+    this.buffer ??=
+      this.capacity === PART_BUFFER_SIZE
+        ? (kept.pop() ?? Buffer.allocUnsafe(this.capacity))
+        : Buffer.allocUnsafe(this.capacity);
     this.buffer.set(chunk.subarray(start, start + copied), this.length);
     this.length += copied;
     return copied;
@@ -36,7 +37,7 @@ export class PartBuffer {
 
   /** The gathered bytes: valid until the buffer is cleared or released. */
   bytes(): Buffer {
-    return this.buffer.subarray(0, this.length);
+    return this.buffer?.subarray(0, this.length) ?? Buffer.alloc(0);
   }
 
   clear(): void {
@@ -48,8 +49,8 @@ export class PartBuffer {
    * the buffer is left to the garbage collector instead, as a write cut off may not have let go of it yet.
    */
   release(): void {
-    if (this.buffer.length === PART_BUFFER_SIZE && kept.length < KEPT) kept.push(this.buffer);
-    this.buffer = Buffer.alloc(0);
+    if (this.buffer?.length === PART_BUFFER_SIZE && kept.length < KEPT) kept.push(this.buffer);
+    this.buffer = undefined;
     this.length = 0;
   }
 }

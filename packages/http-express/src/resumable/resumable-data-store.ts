@@ -18,7 +18,7 @@ import {
 import { DataStore, ERRORS, Upload } from '@tus/utils';
 import { sweepExpiredUploads } from './sweep-expired-uploads';
 import { uploadBlobKey } from './upload-blob-key';
-import { type WrittenBytes, writeUploadBytes } from './upload-bytes';
+import { type UploadRequest, type WrittenBytes, writeUploadBytes } from './upload-bytes';
 import { uploadTargetOf } from './upload-id';
 import { resumableObjectMetadata } from './upload-metadata';
 
@@ -47,10 +47,12 @@ export interface ResumableGrant {
  * checks before any byte is stored; the last byte writes the object row exactly as a REST upload would.
  */
 export class ResumableDataStore extends DataStore {
+  /** `declaredLength`: the bytes the request says it carries (`Content-Length`), if it says. */
   constructor(
     private readonly context: StorageContext,
     private readonly settings: ResumableSettings,
     private readonly grant: ResumableGrant,
+    private readonly declaredLength: number | undefined,
   ) {
     super();
     this.extensions = [
@@ -102,7 +104,7 @@ export class ResumableDataStore extends DataStore {
       expiresAt: new Date(Date.now() + this.settings.expiresInMs),
     });
     upload.creation_date = this.creationDateOf(created);
-    if (created.length === 0) await this.append(created, Readable.from([]));
+    if (created.length === 0) await this.append(created, { body: Readable.from([]), declaredLength: 0 });
     return upload;
   }
 
@@ -122,7 +124,7 @@ export class ResumableDataStore extends DataStore {
     const upload = await this.settings.uploads.find(id);
     if (!upload) throw ERRORS.FILE_NOT_FOUND;
     if (upload.completedAt !== null || upload.offset !== offset) throw ERRORS.INVALID_OFFSET;
-    return this.append(upload, stream);
+    return this.append(upload, { body: stream, declaredLength: this.declaredLength });
   }
 
   override async declareUploadLength(id: string, length: number): Promise<void> {
@@ -153,11 +155,11 @@ export class ResumableDataStore extends DataStore {
   }
 
   /** Stores a request's bytes; with the last one, makes the object. Resolves with the new offset. */
-  private async append(upload: ResumableUpload, body: Readable): Promise<number> {
+  private async append(upload: ResumableUpload, request: UploadRequest): Promise<number> {
     const { uploads } = this.settings;
     let recorded = upload.offset;
     const key = uploadBlobKey(this.context, upload);
-    const written = await writeUploadBytes(this.context.blobs, upload, key, body, async (progress) => {
+    const written = await writeUploadBytes(this.context.blobs, upload, key, request, async (progress) => {
       if (!(await uploads.recordProgress(upload.id, recorded, progress))) throw ERRORS.INVALID_OFFSET;
       recorded = progress.offset;
     });

@@ -114,7 +114,7 @@ const tusErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
  * each request, so its data store works under that request's scope.
  */
 export function resumableRoutes(api: ApiRouter, context: StorageContext, settings: ResumableSettings): void {
-  const tusServer = (path: string, grant: ResumableGrant, check: TargetCheck) => {
+  const tusServer = (req: Request, path: string, grant: ResumableGrant, check: TargetCheck) => {
     const maxSize = async (id: string | null) => {
       const upload = id === null ? undefined : await settings.uploads.find(id);
       if (upload) return upload.sizeLimit ?? 0;
@@ -124,7 +124,7 @@ export function resumableRoutes(api: ApiRouter, context: StorageContext, setting
     };
     return new Server({
       path,
-      datastore: new ResumableDataStore(context, settings, grant),
+      datastore: new ResumableDataStore(context, settings, grant, declaredLengthOf(req)),
       locker: new UploadStoreLocker(settings.uploads),
       respectForwardedHeaders: true,
       generateUrl: (req, { proto, host, path, id }) =>
@@ -160,7 +160,7 @@ export function resumableRoutes(api: ApiRouter, context: StorageContext, setting
       res.status(412).set({ 'tus-resumable': TUS_RESUMABLE, 'tus-version': TUS_RESUMABLE }).end();
       return;
     }
-    await tusServer(path, grant, check).handle(req, res);
+    await tusServer(req, path, grant, check).handle(req, res);
   };
 
   const signed = async (req: Request, res: Response) => {
@@ -201,6 +201,12 @@ export function resumableRoutes(api: ApiRouter, context: StorageContext, setting
     }
   }
   api.router.use(PLAIN, tusErrorHandler);
+}
+
+/** The bytes a request says it carries: its `Content-Length`, absent for a chunked body. */
+function declaredLengthOf(req: Request): number | undefined {
+  const header = req.get('content-length');
+  return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
 }
 
 /** The path a gateway mounts the server at, from `X-Forwarded-Prefix`, without its last `/`. */

@@ -25,26 +25,35 @@ export interface WrittenBytes {
   readonly blob?: BlobInfo;
 }
 
+/** One request's bytes to append to an upload. */
+export interface UploadRequest {
+  readonly body: Readable;
+  /** The bytes the request says it carries (`Content-Length`); `undefined` when it does not say. */
+  readonly declaredLength: number | undefined;
+}
+
 /**
- * Appends one request's bytes to an upload. Bytes are gathered in a part buffer (of 8 MiB, or the
- * upload's smallest part when larger), because S3 wants every part but the last to be at least 5 MiB; a
- * longer request is cut into parts of the buffer's size, so memory stays bounded whatever it sends. A
- * request that ends short of a part leaves its bytes in a tail blob, which the next request reads back
- * first. Every part stored is recorded at once (`record`), so an instance that dies loses only what it
- * had not stored. Bytes are hashed (MD5) as they arrive, the hash's state recorded with the progress.
+ * Appends one request's bytes to an upload. S3 wants every part but the last to be at least 5 MiB, and
+ * parts are cut at 8 MiB (or the upload's smallest part when larger), so memory stays bounded whatever a
+ * request sends. A request that says how long it is streams straight into parts, as many as make whole
+ * parts (a 6 MiB chunk of tus-js-client is one part); other bytes are gathered in a part buffer, and a
+ * request that ends short of a part leaves them in a tail blob, which the next request reads back first.
+ * Every part stored is recorded at once (`record`), so an instance that dies loses only what it had not
+ * stored. Bytes are hashed (MD5) as they arrive, the hash's state recorded with the progress.
  */
 export async function writeUploadBytes(
   blobs: BlobStore,
   upload: ResumableUpload,
   blobKey: string,
-  body: Readable,
+  request: UploadRequest,
   record: (progress: UploadProgress) => Promise<void>,
 ): Promise<WrittenBytes> {
   const minPart = Math.max(MIN_PART, Math.ceil((upload.length ?? upload.sizeLimit ?? 0) / MAX_PARTS));
   const part = new PartBuffer(Math.max(minPart, PART_BUFFER_SIZE));
   const md5 = await UploadMd5.resume(upload.md5State, upload.offset);
   try {
-    const written = await appendBytes(blobs, upload, blobKey, body, record, { part, minPart, md5 });
+    const writer = new UploadWriter(blobs, upload, blobKey, record, { part, minPart, md5 });
+    const written = await writer.append(request);
     part.release();
     return written;
   } finally {
@@ -52,100 +61,188 @@ export async function writeUploadBytes(
   }
 }
 
-async function appendBytes(
-  blobs: BlobStore,
-  upload: ResumableUpload,
-  blobKey: string,
-  body: Readable,
-  record: (progress: UploadProgress) => Promise<void>,
-  { part, minPart, md5 }: { part: PartBuffer; minPart: number; md5: UploadMd5 | undefined },
-): Promise<WrittenBytes> {
-  const parts: StoredPart[] = [...upload.parts];
-  let stored = parts.reduce((sum, stored) => sum + stored.size, 0);
-  let tail = upload.tail;
-  // The tail's bytes were hashed when they came.
-  if (tail) await readTail(blobs, tail.key, part);
-  const md5State = () => md5?.save() ?? null;
+/** The bytes of a request, chunk by chunk, where a chunk cut at a part's end gives back its rest. */
+class Chunks {
+  private readonly source: AsyncIterator<Uint8Array>;
+  private rest: Uint8Array | undefined;
 
-  const storePart = async () => {
-    const partNumber = parts.length + 1;
-    const info = await blobs.uploadPart(blobKey, upload.multipartUploadId, partNumber, bytesOf(part));
-    parts.push({ partNumber, etag: info.etag, size: info.size });
-    stored += info.size;
-    part.clear();
-  };
-  const dropTail = async () => {
-    const old = tail;
-    tail = null;
-    if (old) await blobs.delete([old.key]).catch(() => undefined);
-  };
+  constructor(body: Readable) {
+    this.source = body[Symbol.asyncIterator]();
+  }
 
-  for await (const chunk of body) {
-    const bytes = chunk as Uint8Array;
-    for (let start = 0; start < bytes.length; ) {
-      const copied = part.fill(bytes, start);
-      md5?.update(bytes.subarray(start, start + copied));
-      start += copied;
-      if (part.free === 0) {
-        await storePart();
-        await record({ offset: stored, parts, tail: null, md5State: md5State() });
-        await dropTail();
+  /** The next chunk, at most `limit` bytes of it; `undefined` once the body has ended. */
+  async next(limit = Number.POSITIVE_INFINITY): Promise<Uint8Array | undefined> {
+    let chunk = this.rest;
+    this.rest = undefined;
+    if (!chunk) {
+      const { done, value } = await this.source.next();
+      if (done) return undefined;
+      chunk = value;
+    }
+    if (chunk.length <= limit) return chunk;
+    this.rest = chunk.subarray(limit);
+    return chunk.subarray(0, limit);
+  }
+}
+
+class UploadWriter {
+  private readonly parts: StoredPart[];
+  private stored: number;
+  private tail: ResumableUpload['tail'];
+  private readonly part: PartBuffer;
+  private readonly minPart: number;
+  private readonly md5: UploadMd5 | undefined;
+
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly upload: ResumableUpload,
+    private readonly blobKey: string,
+    private readonly record: (progress: UploadProgress) => Promise<void>,
+    options: { part: PartBuffer; minPart: number; md5: UploadMd5 | undefined },
+  ) {
+    this.parts = [...upload.parts];
+    this.stored = this.parts.reduce((sum, stored) => sum + stored.size, 0);
+    this.tail = upload.tail;
+    ({ part: this.part, minPart: this.minPart, md5: this.md5 } = options);
+  }
+
+  async append({ body, declaredLength }: UploadRequest): Promise<WrittenBytes> {
+    const { upload, part, minPart, md5 } = this;
+    const chunks = new Chunks(body);
+    if (this.tail) {
+      // The tail's bytes were hashed when they came.
+      await this.readTail(this.tail.key);
+    } else if (declaredLength !== undefined) {
+      await this.streamParts(chunks, declaredLength);
+    }
+
+    for (let chunk = await chunks.next(); chunk; chunk = await chunks.next()) {
+      for (let start = 0; start < chunk.length; ) {
+        const copied = part.fill(chunk, start);
+        md5?.update(chunk.subarray(start, start + copied));
+        start += copied;
+        if (part.free === 0) await this.storeGathered();
       }
+    }
+
+    const total = this.stored + part.length;
+    if (upload.length !== null && total === upload.length) {
+      const blob = await this.finish();
+      await this.dropTail();
+      return {
+        progress: { offset: total, parts: this.parts, tail: null, md5State: null },
+        blob: md5 ? { size: blob.size, etag: md5.hex() } : blob,
+      };
+    }
+    if (part.length >= minPart) {
+      await this.storeGathered();
+    } else if (part.length > 0) {
+      const key = `${this.blobKey}.tail-${randomUUID()}`;
+      await this.blobs.put(key, bytesOf(part));
+      const old = this.tail;
+      this.tail = { key, size: part.length };
+      await this.record(this.progress(total));
+      if (old) await this.blobs.delete([old.key]).catch(() => undefined);
+    }
+    return { progress: this.progress(total) };
+  }
+
+  /**
+   * Streams the request's bytes straight into parts while they make whole ones: parts of the buffer's
+   * size, and the request's last bytes when they are a part's worth or end the upload. A body that ends
+   * early leaves a shorter part, kept when it is still a part's worth; otherwise its bytes are dropped
+   * (the client resumes from the recorded offset) and its hash undone.
+   */
+  private async streamParts(chunks: Chunks, declaredLength: number): Promise<void> {
+    const { upload, minPart, md5 } = this;
+    let left = declaredLength;
+    while (left > 0) {
+      const size = Math.min(left, this.part.capacity);
+      const endsUpload = upload.length !== null && this.stored + size === upload.length;
+      if (size < minPart && !(endsUpload && this.parts.length > 0)) return;
+      const before = md5?.save();
+      const partNumber = this.parts.length + 1;
+      const info = await this.blobs.uploadPart(
+        this.blobKey,
+        upload.multipartUploadId,
+        partNumber,
+        Readable.from(piece(chunks, size, md5), { objectMode: false }),
+      );
+      if (info.size < size && info.size < minPart) {
+        if (before) md5?.restore(before);
+        return;
+      }
+      this.parts.push({ partNumber, etag: info.etag, size: info.size });
+      this.stored += info.size;
+      await this.record(this.progress(this.stored));
+      if (info.size < size) return;
+      left -= size;
     }
   }
 
-  const total = stored + part.length;
-  if (upload.length !== null && total === upload.length) {
-    const blob = await finish(blobs, upload, blobKey, parts, part);
-    await dropTail();
-    return {
-      progress: { offset: total, parts, tail: null, md5State: null },
-      blob: md5 ? { size: blob.size, etag: md5.hex() } : blob,
-    };
+  /** Stores the gathered bytes as the next part. */
+  private async storeGathered(): Promise<void> {
+    const partNumber = this.parts.length + 1;
+    const info = await this.blobs.uploadPart(
+      this.blobKey,
+      this.upload.multipartUploadId,
+      partNumber,
+      bytesOf(this.part),
+    );
+    this.parts.push({ partNumber, etag: info.etag, size: info.size });
+    this.stored += info.size;
+    this.part.clear();
+    const tail = this.tail;
+    this.tail = null;
+    await this.record(this.progress(this.stored));
+    if (tail) await this.blobs.delete([tail.key]).catch(() => undefined);
   }
-  if (part.length >= minPart) {
-    await storePart();
-    await record({ offset: stored, parts, tail: null, md5State: md5State() });
-    await dropTail();
-  } else if (total > upload.offset) {
-    const key = `${blobKey}.tail-${randomUUID()}`;
-    await blobs.put(key, bytesOf(part));
-    const old = tail;
-    tail = { key, size: part.length };
-    await record({ offset: total, parts, tail, md5State: md5State() });
-    if (old) await blobs.delete([old.key]).catch(() => undefined);
+
+  /** Makes the object's blob from the parts and the last bytes; a single short upload is one plain put. */
+  private async finish(): Promise<BlobInfo> {
+    const { blobs, blobKey, upload, parts, part } = this;
+    if (parts.length === 0) {
+      const blob = await blobs.put(blobKey, bytesOf(part));
+      await blobs.abortMultipartUpload(blobKey, upload.multipartUploadId).catch(() => undefined);
+      return blob;
+    }
+    if (part.length > 0) {
+      const partNumber = parts.length + 1;
+      const info = await blobs.uploadPart(blobKey, upload.multipartUploadId, partNumber, bytesOf(part));
+      parts.push({ partNumber, etag: info.etag, size: info.size });
+    }
+    return blobs.completeMultipartUpload(blobKey, upload.multipartUploadId, parts);
   }
-  return { progress: { offset: stored + part.length, parts, tail, md5State: md5State() } };
+
+  private async dropTail(): Promise<void> {
+    const old = this.tail;
+    this.tail = null;
+    if (old) await this.blobs.delete([old.key]).catch(() => undefined);
+  }
+
+  private progress(offset: number): UploadProgress {
+    return { offset, parts: this.parts, tail: this.tail, md5State: this.md5?.save() ?? null };
+  }
+
+  private async readTail(key: string): Promise<void> {
+    try {
+      for await (const chunk of await this.blobs.get(key)) this.part.fill(chunk as Buffer);
+    } catch (error) {
+      throw errors.internal('The stored bytes of this upload are missing', error);
+    }
+  }
 }
 
-/** Makes the object's blob from the parts and the last bytes; a single short upload is one plain put. */
-async function finish(
-  blobs: BlobStore,
-  upload: ResumableUpload,
-  blobKey: string,
-  parts: StoredPart[],
-  part: PartBuffer,
-): Promise<BlobInfo> {
-  if (parts.length === 0) {
-    const blob = await blobs.put(blobKey, bytesOf(part));
-    await blobs.abortMultipartUpload(blobKey, upload.multipartUploadId).catch(() => undefined);
-    return blob;
+/** Up to `size` bytes of the request, hashed as they pass. */
+async function* piece(chunks: Chunks, size: number, md5: UploadMd5 | undefined): AsyncGenerator<Uint8Array> {
+  for (let left = size; left > 0; ) {
+    const chunk = await chunks.next(left);
+    if (!chunk) return;
+    md5?.update(chunk);
+    left -= chunk.length;
+    yield chunk;
   }
-  if (part.length > 0) {
-    const partNumber = parts.length + 1;
-    const info = await blobs.uploadPart(blobKey, upload.multipartUploadId, partNumber, bytesOf(part));
-    parts.push({ partNumber, etag: info.etag, size: info.size });
-  }
-  return blobs.completeMultipartUpload(blobKey, upload.multipartUploadId, parts);
 }
 
 /** The gathered bytes as one chunk. */
 const bytesOf = (part: PartBuffer): Readable => Readable.from([part.bytes()], { objectMode: false });
-
-async function readTail(blobs: BlobStore, key: string, part: PartBuffer): Promise<void> {
-  try {
-    for await (const chunk of await blobs.get(key)) part.fill(chunk as Buffer);
-  } catch (error) {
-    throw errors.internal('The stored bytes of this upload are missing', error);
-  }
-}

@@ -38,6 +38,11 @@ export class UploadMd5 {
     return this.hasher.save();
   }
 
+  /** Goes back to a state `save` gave, forgetting the bytes hashed since. */
+  restore(state: Uint8Array): void {
+    this.hasher.load(state);
+  }
+
   /** Hex MD5 of every byte hashed. */
   hex(): string {
     return this.hasher.digest('hex');
