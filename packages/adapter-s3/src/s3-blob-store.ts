@@ -11,6 +11,7 @@ import {
 } from '@stowage/core';
 import { type S3BlobStoreConfig, type S3BlobStoreOptions, s3BlobStoreConfig } from './config';
 import { multipartEtag } from './multipart-etag';
+import { readPartBody } from './part-body';
 import { putStream } from './put-stream';
 import { createS3Client, type S3Client } from './s3-client';
 import { toStorageError } from './s3-error';
@@ -119,9 +120,7 @@ export class S3BlobStore implements BlobStore {
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<BlobInfo> {
     const objectKey = this.objectKey(key);
     assertPartNumber(partNumber);
-    const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    const part = Buffer.concat(chunks);
+    const part = await readPartBody(body);
     const { etag } = await this.s3(
       this.client.uploadPart(
         {
@@ -131,10 +130,11 @@ export class S3BlobStore implements BlobStore {
           partNumber,
           headers: {},
         },
-        part,
+        part.bytes,
       ),
     );
-    return { size: part.length, etag: unquote(etag) };
+    part.release();
+    return { size: part.bytes.length, etag: unquote(etag) };
   }
 
   /**
