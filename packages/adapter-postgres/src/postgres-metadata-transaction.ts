@@ -14,15 +14,30 @@ import {
   type Role,
   type StoredObject,
 } from '@stowage/core';
-import { type Kysely, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import { statement } from './database-error';
 import { listDirectory } from './listing/list-directory';
 import { listPage } from './listing/list-page';
 import { fileColumns } from './listing/listed-row';
-import { OBJECT_COLUMNS, type ObjectRow, toBucket, toStoredObject } from './rows';
+import { type BucketRow, OBJECT_COLUMNS, type ObjectRow, toBucket, toStoredObject } from './rows';
 import type { StorageDatabase } from './storage-database';
 
 const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
+
+/**
+ * The reads every download, info and sign makes, compiled once (both dialects compile the same Postgres
+ * SQL) and then run with each call's values bound: building and compiling the query each time cost
+ * more than parsing its answer.
+ */
+const compiledReads = new Map<string, CompiledQuery>();
+function compiledOnce(name: string, compile: () => CompiledQuery): CompiledQuery {
+  let compiled = compiledReads.get(name);
+  if (!compiled) {
+    compiled = compile();
+    compiledReads.set(name, compiled);
+  }
+  return compiled;
+}
 
 /**
  * The statements of one unit of work, all under the caller's role. Inserts do not use RETURNING, which
@@ -37,9 +52,11 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
   ) {}
 
   async findBucket(id: string): Promise<Bucket | undefined> {
-    const row = await statement(
-      this.db.selectFrom('storage.buckets').selectAll().where('id', '=', id).executeTakeFirst(),
+    const compiled = compiledOnce('findBucket', () =>
+      this.db.selectFrom('storage.buckets').selectAll().where('id', '=', id).compile(),
     );
+    const { rows } = await statement(this.db.executeQuery<BucketRow>({ ...compiled, parameters: [id] }));
+    const [row] = rows;
     return row && toBucket(row);
   }
 
@@ -103,14 +120,18 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
   }
 
   async findObject(bucketId: string, name: string): Promise<StoredObject | undefined> {
-    const row = await statement(
+    const compiled = compiledOnce('findObject', () =>
       this.db
         .selectFrom('storage.objects')
         .select(OBJECT_COLUMNS)
         .where('bucket_id', '=', bucketId)
         .where('name', '=', name)
-        .executeTakeFirst(),
+        .compile(),
     );
+    const { rows } = await statement(
+      this.db.executeQuery<ObjectRow>({ ...compiled, parameters: [bucketId, name] }),
+    );
+    const [row] = rows;
     return row && toStoredObject(row);
   }
 
