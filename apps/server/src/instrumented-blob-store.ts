@@ -39,6 +39,10 @@ export class InstrumentedBlobStore implements BlobStore {
     return this.timed('head', () => this.inner.head(key));
   }
 
+  headMany(keys: readonly string[]): Promise<(BlobHead | undefined)[]> {
+    return this.timed('headMany', () => this.inner.headMany(keys));
+  }
+
   delete(keys: readonly string[]): Promise<void> {
     return this.timed('delete', () => this.inner.delete(keys));
   }

@@ -58,6 +58,11 @@ export class FsBlobStore implements BlobStore {
     return { size: Number(stats.size), etag, lastModified: new Date(Number(stats.mtimeNs / 1_000_000n)) };
   }
 
+  /** A stat per blob: local, cheap, nothing to batch. */
+  async headMany(keys: readonly string[]): Promise<(BlobHead | undefined)[]> {
+    return Promise.all(keys.map((key) => this.head(key)));
+  }
+
   async delete(keys: readonly string[]): Promise<void> {
     const files = keys.map((key) => blobPath(this.tree.root, key));
     await Promise.all(files.map((file) => this.tree.remove(file)));

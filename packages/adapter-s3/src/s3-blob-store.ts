@@ -26,6 +26,9 @@ const MAX_PART_NUMBER = 10_000;
  */
 const BUCKET_SEEN_MS = 10_000;
 
+/** Keys per ListObjects answer: S3's most. */
+const LIST_PAGE = 1000;
+
 /**
  * Blobs as objects of one bucket on any S3-compatible server, keys used as given (see `s3ObjectKey`
  * for the few that S3 servers cannot take). Uploads of unknown
@@ -71,6 +74,44 @@ export class S3BlobStore implements BlobStore {
       if (Date.now() - this.bucketSeenAt > BUCKET_SEEN_MS) await this.assertBucketExists();
       return undefined;
     }
+  }
+
+  /**
+   * Lists the stretch of the bucket the keys lie in instead of a HEAD per key: one ListObjects request per
+   * 1,000 stored keys where the keys lie close together (a page of one folder), starting afresh after each
+   * gap. S3 lists in UTF-8 byte order, so a key that the listing has gone past without showing is absent.
+   */
+  async headMany(keys: readonly string[]): Promise<(BlobHead | undefined)[]> {
+    const objectKeys = keys.map((key) => this.objectKey(key));
+    const wanted = [...new Set(objectKeys)].sort(byteOrder);
+    const found = new Map<string, BlobHead>();
+    const prefix = commonFolder(wanted);
+    let next = 0;
+    let listed = '';
+    while (next < wanted.length) {
+      const start = justBefore(wanted[next] as string);
+      const marker = byteOrder(listed, start) > 0 ? listed : start;
+      const page = await this.s3(
+        this.client.listObjectsQuery(this.config.bucket, prefix, marker, {
+          Delimiter: '',
+          MaxKeys: LIST_PAGE,
+        }),
+      );
+      for (const item of page.objects) {
+        if (item.name === undefined) continue;
+        listed = item.name;
+        const head = {
+          size: item.size ?? 0,
+          etag: item.etag ?? '',
+          lastModified: item.lastModified ?? new Date(0),
+        };
+        found.set(item.name, head);
+      }
+      if (!page.isTruncated) break;
+      while (next < wanted.length && byteOrder(wanted[next] as string, listed) <= 0) next += 1;
+    }
+    this.bucketSeenAt = Date.now();
+    return objectKeys.map((key) => found.get(key));
   }
 
   async delete(keys: readonly string[]): Promise<void> {
@@ -195,6 +236,21 @@ export class S3BlobStore implements BlobStore {
 }
 
 const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
+
+/** S3's order of keys: their UTF-8 bytes. */
+const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** A marker just before `key`: the key without its last character, whole code point and all. */
+const justBefore = (key: string): string => key.replace(/[\s\S]$/u, '');
+
+/** The longest folder (ending in `/`) holding every key of a list sorted in byte order. */
+function commonFolder(sorted: readonly string[]): string {
+  const first = sorted[0] ?? '';
+  const last = sorted[sorted.length - 1] ?? '';
+  let same = 0;
+  while (same < first.length && first[same] === last[same]) same += 1;
+  return first.slice(0, first.lastIndexOf('/', same - 1) + 1);
+}
 
 function assertPartNumber(partNumber: number): void {
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {

@@ -55,6 +55,37 @@ describe('keys', () => {
 });
 
 describe('head', () => {
+  it('describes a folder of keys, across listing pages, with a ListObjects request per 1,000 keys', async () => {
+    const keys = Array.from({ length: 1100 }, (_, i) => `t/listed/${String(i).padStart(4, '0')}/v1`);
+    const queue = [...keys];
+    const putNext = async (): Promise<void> => {
+      for (let next = queue.shift(); next; next = queue.shift())
+        await store.put(next, bodyOf(Buffer.from(next)));
+    };
+    await Promise.all(Array.from({ length: 16 }, putNext));
+    const asked = [
+      ...keys.filter((_, i) => i % 3 !== 0),
+      't/listed/0500/v2',
+      't/listed/9999/v1',
+      't/listed/-/v1',
+    ];
+    const counter = await startRequestCounter(s3rver.endpoint);
+    try {
+      const listing = new S3BlobStore(s3rver.options({ endpoint: counter.endpoint }));
+      const heads = await listing.headMany(asked);
+      expect(counter.take()).toEqual({ 'GET bucket ?delimiter&encoding-type&marker&max-keys&prefix': 2 });
+      expect(heads.map((head) => head?.size)).toEqual(
+        asked.map((key) =>
+          key.endsWith('/v1') && key !== 't/listed/9999/v1' && key !== 't/listed/-/v1'
+            ? key.length
+            : undefined,
+        ),
+      );
+    } finally {
+      await counter.close();
+    }
+  });
+
   it('asks whether the bucket exists once, not after every object it finds missing', async () => {
     const counter = await startRequestCounter(s3rver.endpoint);
     try {

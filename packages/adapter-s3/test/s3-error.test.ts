@@ -11,6 +11,7 @@ const operations: [string, (store: S3BlobStore) => Promise<unknown>][] = [
   ['put of several parts', (store) => store.put('t/x/v1', bodyOf(bytes(PART + 1)))],
   ['get', (store) => store.get('t/x/v1')],
   ['head', (store) => store.head('t/x/v1')],
+  ['headMany', (store) => store.headMany(['t/x/v1', 't/y/v1'])],
   ['delete', (store) => store.delete(['t/x/v1', 't/y/v1'])],
   ['copy', (store) => store.copy('t/x/v1', 't/y/v1')],
   ['createMultipartUpload', (store) => store.createMultipartUpload('t/x/v1')],

@@ -73,6 +73,47 @@ export function fixS3rver(s3rver: S3rver, directory: string): void {
 }
 
 /**
+ * s3rver 3.7.1 ignores a listing's `encoding-type=url` and sends keys as they are; a client that asked for
+ * it (minio always does) URL-decodes them, which garbles a key holding `+` or `%`. Encodes the keys,
+ * prefixes and markers of such a listing as S3 does.
+ */
+export function withListingKeysEncoded(s3rver: RequestListener): RequestListener {
+  return (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://s3rver');
+    const ofBucket = url.pathname.split('/').filter(Boolean).length === 1;
+    if (request.method === 'GET' && ofBucket && url.searchParams.get('encoding-type') === 'url') {
+      const end = response.end.bind(response) as (...args: unknown[]) => typeof response;
+      response.end = ((body?: unknown, ...rest: unknown[]) => {
+        if (typeof body !== 'string' && !Buffer.isBuffer(body)) return end(body, ...rest);
+        const encoded = body
+          .toString()
+          .replace(
+            /<(Key|Prefix|Marker|NextMarker)>([^<]*)<\/\1>/g,
+            (_, tag: string, text: string) => `<${tag}>${encodeURIComponent(unescapeXml(text))}</${tag}>`,
+          );
+        if (!response.headersSent) response.setHeader('Content-Length', Buffer.byteLength(encoded));
+        return end(encoded, ...rest);
+      }) as typeof response.end;
+    }
+    s3rver(request, response);
+  };
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+const unescapeXml = (text: string): string =>
+  text.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);/gi, (_, name: string) =>
+    name.startsWith('#')
+      ? String.fromCodePoint(
+          Number.parseInt(
+            name.slice(name[1] === 'x' || name[1] === 'X' ? 2 : 1),
+            name[1]?.toLowerCase() === 'x' ? 16 : 10,
+          ),
+        )
+      : (XML_ENTITIES[name] ?? ''),
+  );
+
+/**
  * s3rver 3.7.1 reads CopyObject's `x-amz-copy-source` with `decodeURI`, which leaves `%2B`, `%26`, `%3F`,
  * `%23` and the other reserved characters encoded, so a copy from a key holding one of them finds no
  * source; S3 decodes the header fully. Hands s3rver the source re-encoded the way `decodeURI` undoes.

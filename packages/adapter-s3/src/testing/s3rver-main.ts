@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
-import { fixS3rver, withCopySourceDecoded } from './s3rver-fixes';
+import { fixS3rver, withCopySourceDecoded, withListingKeysEncoded } from './s3rver-fixes';
 import { withMultipartCalls } from './s3rver-multipart-calls';
 
 /**
@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
   await s3rver.configureBuckets();
   fixS3rver(s3rver, directory);
-  const server = createServer(withMultipartCalls(directory, withCopySourceDecoded(s3rver.callback())));
+  const server = createServer(
+    withMultipartCalls(directory, withListingKeysEncoded(withCopySourceDecoded(s3rver.callback()))),
+  );
   server.listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
   });

@@ -46,6 +46,11 @@ export interface BlobStore {
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** `undefined` when the blob does not exist. */
   head(key: string): Promise<BlobHead | undefined>;
+  /**
+   * The heads of many blobs at once, in the order of `keys`, `undefined` where a blob does not exist: what
+   * `head` gives each, in fewer requests where the store can list (S3).
+   */
+  headMany(keys: readonly string[]): Promise<(BlobHead | undefined)[]>;
   /** Deletes the blobs that exist; missing keys are not an error. */
   delete(keys: readonly string[]): Promise<void>;
   /**

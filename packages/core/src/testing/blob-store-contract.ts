@@ -109,6 +109,31 @@ export function blobStoreContract(
       it('is undefined for a missing blob', async () => {
         expect(await store.head(key('nothing/here'))).toBeUndefined();
       });
+
+      it('describes many blobs at once, in the order asked, undefined where missing', async () => {
+        const names = [
+          'many/a',
+          'many/b b',
+          'many/ü+%&=.txt',
+          `many/${'long'.repeat(80)}`,
+          'many/in/c',
+          'more/d',
+        ];
+        for (const name of names) await store.put(key(name), bodyOf(name));
+        const asked = [
+          key('many/0'),
+          ...names.map(key).reverse(),
+          key('many/a'),
+          key('many/in'),
+          key('zz/x'),
+        ];
+        const described = (heads: readonly ({ size: number; etag: string } | undefined)[]) =>
+          heads.map((head) => head && { size: head.size, etag: head.etag });
+        const heads = await store.headMany(asked);
+        expect(described(heads)).toEqual(described(await Promise.all(asked.map((at) => store.head(at)))));
+        expect(heads.filter(Boolean)).toHaveLength(names.length + 1);
+        expect(await store.headMany([])).toEqual([]);
+      });
     });
 
     describe('delete', () => {

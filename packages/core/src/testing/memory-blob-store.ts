@@ -46,6 +46,10 @@ export class MemoryBlobStore implements BlobStore {
     return blob && { size: blob.bytes.length, etag: blob.etag, lastModified: blob.lastModified };
   }
 
+  async headMany(keys: readonly string[]): Promise<(BlobHead | undefined)[]> {
+    return Promise.all(keys.map((key) => this.head(key)));
+  }
+
   async delete(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.blobs.delete(key);
   }

@@ -33,7 +33,8 @@ export interface BlobMigration {
 }
 
 /**
- * Brings one object's blob to the destination, or checks it there. Never leaves a partial blob: the
+ * Brings one object's blob to the destination, or checks it there, given what the destination holds at
+ * its key (`destinationHead`, from a `headMany` of the object's page). Never leaves a partial blob: the
  * blob store's `put` is atomic, so an interrupted copy leaves the destination as it was. Rejects, with
  * a message saying what is wrong, when the blob is missing or does not verify.
  */
@@ -42,6 +43,7 @@ export async function migrateBlob(
   object: StoredObject,
   key: string,
   mode: MigrationMode,
+  destinationHead: BlobHead | undefined,
 ): Promise<{ outcome: BlobOutcome; bytesCopied: number }> {
   const { source, destination } = migration;
   const sourceHead = await source.head(key);
@@ -49,7 +51,6 @@ export async function migrateBlob(
     if (await vanished(migration.metadata, object)) return { outcome: 'vanished', bytesCopied: 0 };
     throw new Error('missing from the source backend');
   }
-  const destinationHead = await destination.head(key);
   const same =
     destinationHead !== undefined &&
     (await sameBlob(

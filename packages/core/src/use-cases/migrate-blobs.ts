@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoredObject } from '../domain/stored-object';
 import { isStorageError } from '../errors';
+import type { BlobHead } from '../ports/blob-store';
 import { everyObject } from './every-object';
 import { type BlobMigration, type BlobOutcome, type MigrationMode, migrateBlob } from './migrate-blob';
 import { objectBlobKey } from './object-blob-key';
@@ -37,7 +38,7 @@ export interface MigrationSummary {
 
 /**
  * Copies (or checks) the blob of every object row from one blob store to another, `concurrency` at a
- * time. Resumable: a blob already at the destination with the same bytes is skipped, so a re-run after
+ * time, asking the destination about each page of rows at once (`headMany`). Resumable: a blob already at the destination with the same bytes is skipped, so a re-run after
  * an interruption redoes only what was not finished. An object that meets a transient backend error is
  * tried again twice; a backend still failing then stops the run, since every object after it would fail
  * the same way.
@@ -52,12 +53,13 @@ export async function migrateBlobs(
   let bytesCopied = 0;
   let stopped: string | undefined;
 
-  const migrate = async (object: StoredObject) => {
-    const key = objectBlobKey(context, object);
+  const migrate = async (object: StoredObject, key: string, destinationHead: BlobHead | undefined) => {
     const where = { bucketId: object.bucketId, name: object.name, key };
     let report: BlobReport;
     try {
-      const done = await withRetries(() => migrateBlob(migration, object, key, options.mode));
+      const done = await withRetries(() =>
+        migrateBlob(migration, object, key, options.mode, destinationHead),
+      );
       report = { ...where, ...done };
       bytesCopied += done.bytesCopied;
     } catch (error) {
@@ -73,10 +75,20 @@ export async function migrateBlobs(
 
   const inFlight = new Set<Promise<void>>();
   pages: for await (const page of everyObject(migration.metadata)) {
-    for (const object of page) {
+    const keys = page.map((object) => objectBlobKey(context, object));
+    let heads: (BlobHead | undefined)[];
+    try {
+      heads = await withRetries(() => migration.destination.headMany(keys));
+    } catch (error) {
+      stopped ??= `stopped: the destination could not be listed: ${error instanceof Error ? error.message : String(error)}`;
+      break;
+    }
+    for (const [index, object] of page.entries()) {
       if (options.signal?.aborted) stopped ??= 'interrupted';
       if (stopped !== undefined) break pages;
-      const task: Promise<void> = migrate(object).finally(() => inFlight.delete(task));
+      const task: Promise<void> = migrate(object, keys[index] as string, heads[index]).finally(() =>
+        inFlight.delete(task),
+      );
       inFlight.add(task);
       if (inFlight.size >= options.concurrency) await Promise.race(inFlight);
     }
