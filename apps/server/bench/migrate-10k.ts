@@ -50,12 +50,12 @@ async function timed(
   const summary = stdout.split('\n').find((line) => / objects in /.test(line));
   const requests = Object.entries(counter.take())
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([what, n]) => `${what} ${(n / count).toFixed(2)}`);
+    .map(([what, n]) => `${what} ${n} (${(n / count).toFixed(3)} per object)`);
   console.log(
     `${label}: exit ${code}, ${seconds.toFixed(1)} s wall (process start included), peak RSS ${peak.toFixed(0)} MiB`,
   );
   console.log(`  ${summary ?? stdout + stderr}`);
-  console.log(`  S3 requests per object: ${requests.join(', ') || 'none'}`);
+  console.log(`  S3 requests: ${requests.join(', ') || 'none'}`);
   if (code !== 0) throw new Error(`${label} failed:\n${stdout}${stderr}`);
 }
 
