@@ -4,6 +4,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
+// The flags `pnpm start` gives node, so the bench runs the server as users do.
+import { SERVER_NODE_FLAGS } from '../../server/scripts/bundle';
 import { type BenchDatabase, type DatabaseKind, prepareBenchDatabase } from './bench-database';
 import { type ChildServer, freePort, startChildServer } from './child-server';
 
@@ -55,7 +57,10 @@ export async function startStowage(options: StowageOptions): Promise<StowageUnde
   try {
     const server = await startChildServer({
       entry: await bundleStowage(),
-      nodeOptions: options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [],
+      nodeOptions: [
+        ...SERVER_NODE_FLAGS,
+        ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []),
+      ],
       cwd: SERVER_ROOT,
       env: {
         PATH: process.env.PATH,

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { bundleServer } from '../scripts/bundle';
+import { bundleServer, SERVER_NODE_FLAGS } from '../scripts/bundle';
 import { rssMiB } from './process-memory';
 import { s3Backend } from './s3-backend';
 
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const bucket = `bench-${Date.now()}`;
   // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
   await bundleServer();
-  const server = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
+  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, '../dist/main.js')], {
     env: {
       ...process.env,
       ...s3.env,

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { bundleServer } from '../scripts/bundle';
+import { bundleServer, SERVER_NODE_FLAGS } from '../scripts/bundle';
 import { rssMiB } from './process-memory';
 
 const CONNECTIONS = 8;
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-bench-render-'));
   // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
   await bundleServer();
-  const server = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
+  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, '../dist/main.js')], {
     env: {
       ...process.env,
       SERVER_PORT: '0',

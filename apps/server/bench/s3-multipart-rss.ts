@@ -18,7 +18,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { createScratchDatabase } from '@stowage/adapter-postgres/testing';
-import { bundleServer } from '../scripts/bundle';
+import { bundleServer, SERVER_NODE_FLAGS } from '../scripts/bundle';
 import { rssMiB } from './process-memory';
 
 const MIB = 1024 * 1024;
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     : undefined;
   // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
   await bundleServer();
-  const server = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
+  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, '../dist/main.js')], {
     env: {
       ...process.env,
       SERVER_PORT: '0',

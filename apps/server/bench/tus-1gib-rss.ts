@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Upload } from 'tus-js-client';
-import { bundleServer } from '../scripts/bundle';
+import { bundleServer, SERVER_NODE_FLAGS } from '../scripts/bundle';
 import { rssMiB } from './process-memory';
 import { s3Backend } from './s3-backend';
 
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const bucket = `bench-tus-${Date.now()}`;
   // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
   await bundleServer();
-  const server = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
+  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, '../dist/main.js')], {
     env: {
       ...process.env,
       ...s3.env,
