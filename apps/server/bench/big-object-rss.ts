@@ -5,12 +5,11 @@
  * STORAGE_BACKEND=s3 for the S3 backend — on a real s3rver started here in a process of its own unless
  * STORAGE_S3_ENDPOINT names a server.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { bundleServer, SERVER_NODE_FLAGS } from '../scripts/bundle';
+import { startCompiledServer } from './compiled-server';
 import { rssMiB } from './process-memory';
 import { s3Backend } from './s3-backend';
 
@@ -35,33 +34,15 @@ async function main(): Promise<void> {
   const s3 = await s3Backend();
   // Unique per run: on a real Postgres the bucket outlives the run.
   const bucket = `bench-${Date.now()}`;
-  // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
-  await bundleServer();
-  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, '../dist/main.js')], {
-    env: {
-      ...process.env,
-      ...s3.env,
-      SERVER_PORT: '0',
-      SERVER_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      STOWAGE_DATA_DIR: dataDir,
-      UPLOAD_FILE_SIZE_LIMIT: String(sizeMiB * MIB + 1),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const server = await startCompiledServer({
+    ...s3.env,
+    STOWAGE_DATA_DIR: dataDir,
+    UPLOAD_FILE_SIZE_LIMIT: String(sizeMiB * MIB + 1),
   });
-  let output = '';
-  const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
-    server.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      const key = /service_role key:\s+(\S+)/.exec(output)?.[1];
-      if (url && key) resolve({ url, key });
-    });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const { url, serviceKey: key } = server;
   const auth = { authorization: `Bearer ${key}` };
   try {
-    const restingMiB = await rssMiB(server.pid as number, 'VmRSS');
+    const restingMiB = await rssMiB(server.pid, 'VmRSS');
     await fetch(`${url}/bucket`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -69,7 +50,7 @@ async function main(): Promise<void> {
     });
     let streamingPeak = 0;
     const sampler = setInterval(async () => {
-      streamingPeak = Math.max(streamingPeak, await rssMiB(server.pid as number, 'VmRSS').catch(() => 0));
+      streamingPeak = Math.max(streamingPeak, await rssMiB(server.pid, 'VmRSS').catch(() => 0));
     }, 100);
     let started = Date.now();
     const up = await fetch(`${url}/object/${bucket}/big.bin`, {
@@ -87,7 +68,7 @@ async function main(): Promise<void> {
     if (received !== sizeMiB * MIB) throw new Error(`downloaded ${received} bytes`);
     const downSeconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
-    const peak = await rssMiB(server.pid as number, 'VmHWM');
+    const peak = await rssMiB(server.pid, 'VmHWM');
     const backend = process.env.STORAGE_BACKEND === 's3' ? 's3' : 'file';
     const database = process.env.DATABASE_URL ? 'Postgres' : 'PGlite';
     console.log(`object: ${sizeMiB} MiB, backend ${backend}, database ${database}`);
@@ -100,8 +81,7 @@ async function main(): Promise<void> {
       `server peak RSS since start (VmHWM, includes start-up and migrations): ${peak.toFixed(0)} MiB`,
     );
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await server.stop();
     await s3.stop();
     await rm(dataDir, { recursive: true, force: true });
   }

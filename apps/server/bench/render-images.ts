@@ -5,12 +5,11 @@
  * store's cache), with the server's peak RSS. Usage: pnpm --filter @stowage/server bench:render
  * [cold requests, default 120] [warm seconds, default 10]
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { bundleServer, SERVER_NODE_FLAGS } from '../scripts/bundle';
+import { startCompiledServer } from './compiled-server';
 import { rssMiB } from './process-memory';
 
 const CONNECTIONS = 8;
@@ -42,30 +41,10 @@ async function load(request: (n: number) => Promise<boolean>): Promise<{ done: n
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'stowage-bench-render-'));
-  // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
-  await bundleServer();
-  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, '../dist/main.js')], {
-    env: {
-      ...process.env,
-      SERVER_PORT: '0',
-      SERVER_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      STOWAGE_DATA_DIR: dataDir,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
-    server.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      const key = /service_role key:\s+(\S+)/.exec(output)?.[1];
-      if (url && key) resolve({ url, key });
-    });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const server = await startCompiledServer({ STOWAGE_DATA_DIR: dataDir });
+  const { url, serviceKey: key } = server;
   const auth = { authorization: `Bearer ${key}` };
-  const pid = server.pid as number;
+  const { pid } = server;
   try {
     await fetch(`${url}/bucket`, {
       method: 'POST',
@@ -121,8 +100,7 @@ async function main(): Promise<void> {
         `${renderingPeakMiB.toFixed(0)} MiB while cold or warm; VmHWM ${(await rssMiB(pid, 'VmHWM')).toFixed(0)} MiB\n`,
     );
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await server.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

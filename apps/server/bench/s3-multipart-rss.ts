@@ -5,7 +5,6 @@
  * With DATABASE_URL the server runs on a scratch database of that Postgres server (dropped afterwards);
  * without it, on embedded PGlite, whose WebAssembly Postgres lives in the server's own memory.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +17,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { createScratchDatabase } from '@stowage/adapter-postgres/testing';
-import { bundleServer, SERVER_NODE_FLAGS } from '../scripts/bundle';
+import { startCompiledServer } from './compiled-server';
 import { rssMiB } from './process-memory';
 
 const MIB = 1024 * 1024;
@@ -31,33 +30,16 @@ async function main(): Promise<void> {
   const scratch = process.env.DATABASE_URL
     ? await createScratchDatabase(process.env.DATABASE_URL)
     : undefined;
-  // The compiled server, as `pnpm start` runs it, in this one process: /proc/<pid> is its own memory.
-  await bundleServer();
-  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, '../dist/main.js')], {
-    env: {
-      ...process.env,
-      SERVER_PORT: '0',
-      SERVER_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      STOWAGE_DATA_DIR: dataDir,
-      ...(scratch && { DATABASE_URL: scratch.url }),
-      UPLOAD_FILE_SIZE_LIMIT: String(sizeMiB * MIB + 1),
-      S3_PROTOCOL_ACCESS_KEY_ID: credentials.accessKeyId,
-      S3_PROTOCOL_ACCESS_KEY_SECRET: credentials.secretAccessKey,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const server = await startCompiledServer({
+    STOWAGE_DATA_DIR: dataDir,
+    ...(scratch && { DATABASE_URL: scratch.url }),
+    UPLOAD_FILE_SIZE_LIMIT: String(sizeMiB * MIB + 1),
+    S3_PROTOCOL_ACCESS_KEY_ID: credentials.accessKeyId,
+    S3_PROTOCOL_ACCESS_KEY_SECRET: credentials.secretAccessKey,
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    server.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (found && output.includes('service_role key')) resolve(found);
-    });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const { url } = server;
   const s3 = new S3Client({ endpoint: `${url}/s3`, region: 'us-east-1', forcePathStyle: true, credentials });
-  const pid = server.pid as number;
+  const { pid } = server;
   try {
     const restingMiB = await rssMiB(pid, 'VmRSS');
     await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
@@ -106,8 +88,7 @@ async function main(): Promise<void> {
     );
   } finally {
     s3.destroy();
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await server.stop();
     await rm(dataDir, { recursive: true, force: true });
     await scratch?.drop();
   }
