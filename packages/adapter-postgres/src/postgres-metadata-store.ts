@@ -82,8 +82,8 @@ export class PostgresMetadataStore implements MetadataStore {
     const run = async () => {
       try {
         return await this.db.transaction().execute(async (trx) => {
-          const now = await applyScope(trx, scope);
-          const result = await work(new PostgresMetadataTransaction(trx, scope.caller.role, now));
+          await applyScope(trx, scope);
+          const result = await work(new PostgresMetadataTransaction(trx, scope.caller.role));
           if (rollback) throw new DryRunResult(result);
           return result;
         });

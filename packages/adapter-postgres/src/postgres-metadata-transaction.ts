@@ -23,6 +23,7 @@ import { type BucketRow, OBJECT_COLUMNS, type ObjectRow, toBucket, toStoredObjec
 import type { StorageDatabase } from './storage-database';
 
 const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
+const transactionStart = sql<Date>`now()`.as('now');
 
 /**
  * The reads every download, info and sign makes, compiled once (both dialects compile the same Postgres
@@ -42,13 +43,13 @@ function compiledOnce(name: string, compile: () => CompiledQuery): CompiledQuery
 /**
  * The statements of one unit of work, all under the caller's role. Inserts do not use RETURNING, which
  * would also demand a SELECT policy: the row is rebuilt from what was written and the transaction's
- * `now()`, which is what the column defaults stamp.
+ * `now()`, which is what the column defaults stamp. The insert sits in a CTE and the statement selects
+ * `now()` (a data-modifying CTE without RETURNING demands no SELECT policy either).
  */
 export class PostgresMetadataTransaction implements MetadataTransaction {
   constructor(
     private readonly db: Kysely<StorageDatabase>,
     private readonly role: Role,
-    private readonly now: Date,
   ) {}
 
   async findBucket(id: string): Promise<Bucket | undefined> {
@@ -83,10 +84,14 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
       file_size_limit: bucket.fileSizeLimit,
       allowed_mime_types: bucket.allowedMimeTypes && [...bucket.allowedMimeTypes],
     };
-    await statement(this.db.insertInto('storage.buckets').values(values).execute(), {
-      unique: errors.bucketAlreadyExists,
-    });
-    return { ...bucket, type: 'STANDARD', createdAt: this.now, updatedAt: this.now };
+    const { now } = await statement(
+      this.db
+        .with('inserted', (db) => db.insertInto('storage.buckets').values(values))
+        .selectNoFrom(transactionStart)
+        .executeTakeFirstOrThrow(),
+      { unique: errors.bucketAlreadyExists },
+    );
+    return { ...bucket, type: 'STANDARD', createdAt: now, updatedAt: now };
   }
 
   async updateBucket(id: string, patch: BucketPatch): Promise<Bucket | undefined> {
@@ -137,17 +142,17 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
 
   async insertObject(object: NewObject): Promise<StoredObject> {
     const id = randomUUID();
-    await statement(
+    const { now } = await statement(
       this.db
-        .insertInto('storage.objects')
-        .values({ id, ...objectValues(object) })
-        .execute(),
+        .with('inserted', (db) => db.insertInto('storage.objects').values({ id, ...objectValues(object) }))
+        .selectNoFrom(transactionStart)
+        .executeTakeFirstOrThrow(),
       {
         unique: errors.keyAlreadyExists,
         foreignKey: () => errors.noSuchBucket(),
       },
     );
-    return { id, ...object, createdAt: this.now, updatedAt: this.now, lastAccessedAt: this.now };
+    return { id, ...object, createdAt: now, updatedAt: now, lastAccessedAt: now };
   }
 
   async upsertObject(object: NewObject): Promise<{ object: StoredObject; previousVersion: string | null }> {

@@ -201,6 +201,28 @@ describe('a SELECT-only policy', () => {
   });
 });
 
+describe('an INSERT-only policy', () => {
+  it('lets a user write a bucket and an object it may not read, stamped as stored', async () => {
+    await sql`create policy "drop box: create" on storage.buckets for insert to authenticated
+      with check (id = 'dropbox')`.execute(store.db);
+    await sql`create policy "drop box: write" on storage.objects for insert to authenticated
+      with check (bucket_id = 'dropbox')`.execute(store.db);
+    const bucket = await as(user(alice), (tx) => tx.createBucket(bucketNamed('dropbox')));
+    const object = await as(user(alice), (tx) => tx.insertObject(row('dropbox', 'note.txt')));
+    expect(await as(user(alice), (tx) => tx.findBucket('dropbox'))).toBeUndefined();
+    expect(await as(user(alice), (tx) => tx.findObject('dropbox', 'note.txt'))).toBeUndefined();
+    expect(await as(service, (tx) => tx.findBucket('dropbox'))).toMatchObject({
+      createdAt: bucket.createdAt,
+      updatedAt: bucket.updatedAt,
+    });
+    expect(await as(service, (tx) => tx.findObject('dropbox', 'note.txt'))).toMatchObject({
+      createdAt: object.createdAt,
+      updatedAt: object.updatedAt,
+      lastAccessedAt: object.lastAccessedAt,
+    });
+  });
+});
+
 describe('overwriting', () => {
   it('needs the UPDATE policy: INSERT and SELECT alone allow a new object only', async () => {
     await expect(as(user(alice), (tx) => tx.insertObject(row('no-update', 'a.txt')))).resolves.toBeDefined();
