@@ -1,6 +1,21 @@
 import { errors, isRole, type Scope } from '@stowage/core';
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { StorageDatabase } from './storage-database';
+
+/**
+ * The text of the session settings statement. `PipelinedClient` recognises it by this exact text, and
+ * only right after `begin`: it answers it at once, with no rows, and lets its real answer travel with
+ * the next statement's. So nothing may read its rows.
+ */
+export const SESSION_SETTINGS = `select set_config('role', $1, true),
+       set_config('request.jwt.claims', $2, true),
+       set_config('request.jwt.claim.role', $1, true),
+       set_config('request.jwt.claim.sub', $3, true),
+       set_config('request.jwt', $4, true),
+       set_config('request.headers', $5, true),
+       set_config('request.method', $6, true),
+       set_config('request.path', $7, true),
+       set_config('storage.operation', $8, true)`;
 
 /**
  * The first statement of every unit of work: switches the transaction to the caller's role and exposes
@@ -12,14 +27,16 @@ export async function applyScope(trx: Kysely<StorageDatabase>, scope: Scope): Pr
   // The type says so already; the role becomes a Postgres role, so check it again where it matters.
   if (!isRole(caller.role)) throw errors.accessDenied(`role ${String(caller.role)} is not allowed`);
   const sub = typeof caller.claims.sub === 'string' ? caller.claims.sub : '';
-  await sql`
-    select set_config('role', ${caller.role}, true),
-           set_config('request.jwt.claims', ${JSON.stringify(caller.claims)}, true),
-           set_config('request.jwt.claim.role', ${caller.role}, true),
-           set_config('request.jwt.claim.sub', ${sub}, true),
-           set_config('request.jwt', ${caller.token ?? ''}, true),
-           set_config('request.headers', ${JSON.stringify(request?.headers ?? {})}, true),
-           set_config('request.method', ${request?.method ?? ''}, true),
-           set_config('request.path', ${request?.path ?? ''}, true),
-           set_config('storage.operation', ${scope.operation}, true)`.execute(trx);
+  await trx.executeQuery(
+    CompiledQuery.raw(SESSION_SETTINGS, [
+      caller.role,
+      JSON.stringify(caller.claims),
+      sub,
+      caller.token ?? '',
+      JSON.stringify(request?.headers ?? {}),
+      request?.method ?? '',
+      request?.path ?? '',
+      scope.operation,
+    ]),
+  );
 }

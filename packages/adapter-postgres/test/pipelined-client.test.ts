@@ -1,8 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { SESSION_SETTINGS } from '../src/apply-scope';
 import { PipelinedClient } from '../src/pipelined-client';
+import { lastStatementOf } from './support/backend-activity';
 import { failureOf } from './support/fixtures';
+import { type HoldingProxy, startHoldingProxy } from './support/holding-proxy';
 
 const databaseUrl = process.env.DATABASE_URL;
 const onPostgres = databaseUrl ? describe : describe.skip;
+
+const beforeTheNextTurn = <T>(promise: Promise<T>) =>
+  Promise.race([promise, new Promise<'next turn'>((resolve) => setImmediate(() => resolve('next turn')))]);
 
 onPostgres('PipelinedClient', () => {
   let client: PipelinedClient;
@@ -31,9 +39,6 @@ onPostgres('PipelinedClient', () => {
     expect(rows).toEqual([{ one: 1 }]);
   });
 
-  const beforeTheNextTurn = <T>(promise: Promise<T>) =>
-    Promise.race([promise, new Promise<'next turn'>((resolve) => setImmediate(() => resolve('next turn')))]);
-
   it('does not wait for the commit of a transaction that only read, and begins the next one after it', async () => {
     await client.query('begin');
     await client.query(`select set_config('stowage.test', $1, true)`, ['inside']);
@@ -61,5 +66,103 @@ onPostgres('PipelinedClient', () => {
     } finally {
       await other.end();
     }
+  });
+});
+
+/** The values of the session settings, for `role` ('none' is the session's own user). */
+const settingsAs = (role: string) => [role, '{}', '', '', '{}', 'GET', '/object/b/k', 'object.get'];
+
+onPostgres('PipelinedClient after the session settings', () => {
+  let proxy: HoldingProxy;
+  let observer: Client;
+  let client: PipelinedClient;
+  let pid: number;
+  beforeAll(async () => {
+    proxy = await startHoldingProxy(databaseUrl as string);
+    observer = new Client({ connectionString: databaseUrl });
+    await observer.connect();
+  });
+  afterAll(async () => {
+    await observer.end();
+    await proxy.close();
+  });
+  beforeEach(async () => {
+    client = new PipelinedClient({ connectionString: proxy.url });
+    await client.connect();
+    pid = (await client.query('select pg_backend_pid() as pid')).rows[0].pid;
+  });
+  afterEach(async () => {
+    proxy.release();
+    await client.end();
+  });
+
+  const lastStatementIn = (state: string) => lastStatementOf(observer, pid, state);
+
+  const readMethod = `select current_setting('request.method', true) as method`;
+
+  it('sends a read after begin and the settings with them: the server runs it before any answer came back', async () => {
+    proxy.hold();
+    await client.query('begin');
+    expect(await beforeTheNextTurn(client.query(SESSION_SETTINGS, settingsAs('none')))).toMatchObject({
+      rows: [],
+    });
+    const read = client.query(readMethod);
+    expect(await lastStatementIn('idle in transaction')).toBe(readMethod);
+    proxy.release();
+    expect((await read).rows).toEqual([{ method: 'GET' }]);
+    await client.query('commit');
+  });
+
+  it('holds back a write after the settings until begin and the settings have been answered', async () => {
+    await client.query('create temporary table written (n int)');
+    const insert = 'insert into written values (1)';
+    proxy.hold();
+    await client.query('begin');
+    expect(await beforeTheNextTurn(client.query(SESSION_SETTINGS, settingsAs('none')))).toMatchObject({
+      rows: [],
+    });
+    const write = client.query(insert);
+    expect(await lastStatementIn('idle in transaction')).toBe(SESSION_SETTINGS);
+    await sleep(200);
+    expect(await lastStatementIn('idle in transaction')).toBe(SESSION_SETTINGS);
+    proxy.release();
+    expect(await write).toMatchObject({ command: 'INSERT', rowCount: 1 });
+    await client.query('commit');
+  });
+
+  describe('when the settings fail', () => {
+    let sequence: string;
+    beforeEach(async () => {
+      sequence = `pipelined_${process.pid}_${Date.now()}`;
+      await observer.query(`create sequence ${sequence}`);
+    });
+    afterEach(() => observer.query(`drop sequence ${sequence}`));
+
+    const advanced = async () =>
+      (await observer.query(`select is_called from ${sequence}`)).rows[0].is_called as boolean;
+
+    it('fails the statement sent with them, which Postgres never runs in the aborted transaction', async () => {
+      await client.query('begin');
+      await client.query(SESSION_SETTINGS, settingsAs('no_such_role'));
+      const next = client.query(`select nextval('${sequence}')`);
+      expect(await failureOf(next)).toBe('22023: role "no_such_role" does not exist');
+      await client.query('rollback');
+      expect(await advanced()).toBe(false);
+    });
+
+    it('fails the commit of a transaction that ran nothing after them', async () => {
+      await client.query('begin');
+      await client.query(SESSION_SETTINGS, settingsAs('no_such_role'));
+      expect(await failureOf(client.query('commit'))).toBe('22023: role "no_such_role" does not exist');
+      await client.query('rollback');
+    });
+
+    it('outside a transaction would not stop the next statement: why a write waits for begin', async () => {
+      const settings = client.query(SESSION_SETTINGS, settingsAs('no_such_role'));
+      const next = client.query(`select nextval('${sequence}')`);
+      expect(await failureOf(settings)).toBe('22023: role "no_such_role" does not exist');
+      await next;
+      expect(await advanced()).toBe(true);
+    });
   });
 });

@@ -1,7 +1,10 @@
 import { type Scope, systemScope } from '@stowage/core';
 import { sql } from 'kysely';
+import { Client } from 'pg';
 import { createTestMetadataStore, type TestMetadataStore } from '../src/testing';
+import { lastStatementOf } from './support/backend-activity';
 import { bucketNamed, failureOf, objectRow } from './support/fixtures';
+import { type HoldingProxy, startHoldingProxy } from './support/holding-proxy';
 
 const databaseUrl = process.env.DATABASE_URL;
 const onPostgres = databaseUrl ? describe : describe.skip;
@@ -116,5 +119,36 @@ onPostgres('timeouts on Postgres', () => {
     );
     for (const holder of holders) holder.release();
     await Promise.all(holders.map((holder) => holder.done));
+  });
+});
+
+onPostgres('round trips on Postgres', () => {
+  let proxy: HoldingProxy;
+  let observer: Client;
+  let made: TestMetadataStore;
+  beforeAll(async () => {
+    proxy = await startHoldingProxy(databaseUrl as string);
+    observer = new Client({ connectionString: databaseUrl });
+    await observer.connect();
+    made = await withBucket(await createTestMetadataStore(proxy.url, { poolSize: 1 }));
+  });
+  afterAll(async () => {
+    proxy?.release();
+    await made?.cleanup();
+    await observer?.end();
+    await proxy?.close();
+  });
+
+  it('sends the first read of a unit of work with begin and the session settings: one round trip', async () => {
+    const { pid } = await sql<{ pid: number }>`select pg_backend_pid() as pid`
+      .execute(made.store.db)
+      .then(({ rows }) => rows[0] ?? { pid: 0 });
+    proxy.hold();
+    const found = made.store.transaction(alice, (tx) => tx.findObject('b', 'k'));
+    expect(await lastStatementOf(observer, pid, 'idle in transaction')).toMatch(
+      /^select .* from "storage"."objects" where "bucket_id" = \$1 and "name" = \$2$/,
+    );
+    proxy.release();
+    expect(await found).toBeUndefined();
   });
 });
