@@ -41,8 +41,8 @@ export async function migrateBlobsCommand(args: MigrateBlobsArguments): Promise<
   const metadata = await openMetadataStore(config);
   const migration: BlobMigration = {
     metadata,
-    source: storeOf(args.from),
-    destination: storeOf(args.to),
+    source: await storeOf(args.from),
+    destination: await storeOf(args.to),
     tenantId: config.TENANT_ID,
   };
   const out = (line: string) => process.stdout.write(`${line}\n`);
