@@ -21,6 +21,7 @@ import { shutDown } from './graceful-shutdown';
 import { readiness } from './readiness';
 import { startResumableSweep } from './resumable-sweep';
 import type { ServerMetrics } from './server-metrics';
+import { exposedGc, YoungGarbage } from './young-garbage';
 
 // Credentials never reach the log, whatever object carries them.
 const REDACT = SENSITIVE_NAMES.flatMap((name) => [`*["${name}"]`, `*.*["${name}"]`]);
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
   });
 
   const server = app.listen(config.SERVER_PORT, config.SERVER_HOST);
+  const gc = exposedGc();
+  if (gc) server.on('request', new YoungGarbage(gc).watch);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const host = config.SERVER_HOST === '0.0.0.0' ? 'localhost' : config.SERVER_HOST;
