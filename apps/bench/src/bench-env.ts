@@ -12,6 +12,8 @@ export interface Timing {
   readonly runs: number;
   /** Objects deleted per run of the delete scenario. */
   readonly deletesPerRun: number;
+  /** Idle time after the run before the resting RSS is read again (V8 shrinks its heap after 8 s idle). */
+  readonly restMs: number;
 }
 
 export const PRIVATE_BUCKET = 'private';

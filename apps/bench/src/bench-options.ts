@@ -27,6 +27,7 @@ export const USAGE = `pnpm bench [options]
   --runs N            measured runs per scenario (default 5)
   --duration S        seconds per timed run (default 3)
   --warmup S          seconds of warm-up per side (default 2)
+  --rest S            seconds of idleness after the run before the resting RSS is read (default 12)
   --db postgres|pglite  Stowage's database (default postgres: a fresh database on DATABASE_URL's server,
                       or on postgres://postgres@127.0.0.1:5432/postgres)
   --log-level L       Stowage's LOG_LEVEL (default info, as users run it)
@@ -41,6 +42,7 @@ const OPTIONS = {
   runs: { type: 'string' },
   duration: { type: 'string' },
   warmup: { type: 'string' },
+  rest: { type: 'string' },
   db: { type: 'string', default: 'postgres' },
   'log-level': { type: 'string', default: 'info' },
   out: { type: 'string' },
@@ -83,6 +85,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
       durationMs: number(values.duration, quick ? 1 : 3) * 1000,
       runs,
       deletesPerRun: quick ? 200 : 500,
+      restMs: number(values.rest, 12) * 1000,
     },
     quick,
     logLevel: values['log-level'],

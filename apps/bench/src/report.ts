@@ -29,12 +29,21 @@ export interface BenchReport {
   readonly quick: boolean;
   readonly logLevel: string;
   readonly timing: Record<string, number>;
-  /** Resident memory of each server at rest: after start-up, and after the whole run. */
+  /**
+   * Resident memory of each server at rest: after start-up, 2 s after the whole run, and once idle for
+   * `timing.restMs` after it.
+   */
   readonly resting: {
-    stowage: { startMiB: number; endMiB: number };
-    baseline: { startMiB: number; endMiB: number };
+    stowage: RestingRss;
+    baseline: RestingRss;
   };
   readonly scenarios: readonly ScenarioReport[];
+}
+
+interface RestingRss {
+  readonly startMiB: number;
+  readonly endMiB: number;
+  readonly restedMiB: number;
 }
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
@@ -78,8 +87,9 @@ export function markdownTable(report: BenchReport): string {
     '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|',
     ...rows.map((cells) => `| ${cells.join(' | ')} |`),
     '',
-    `Resting RSS: Stowage ${fixed(stowage.startMiB, 0)} MiB after start-up, ${fixed(stowage.endMiB, 0)} MiB after ` +
-      `the run; baseline ${fixed(baseline.startMiB, 0)} MiB and ${fixed(baseline.endMiB, 0)} MiB.`,
+    `Resting RSS: Stowage ${fixed(stowage.startMiB, 0)} MiB after start-up, ${fixed(stowage.endMiB, 0)} MiB 2 s ` +
+      `after the run, ${fixed(stowage.restedMiB, 0)} MiB after ${fixed((report.timing.restMs ?? Number.NaN) / 1000, 0)} s idle; ` +
+      `baseline ${fixed(baseline.startMiB, 0)}, ${fixed(baseline.endMiB, 0)} and ${fixed(baseline.restedMiB, 0)} MiB.`,
     '',
   ].join('\n');
 }

@@ -81,6 +81,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     }
 
     await sleep(SETTLE_MS);
+    const atOnce = { stowage: rssMiB(stowage.pid), baseline: rssMiB(baseline.pid) };
+    await sleep(Math.max(0, options.timing.restMs - SETTLE_MS));
     const report: BenchReport = {
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -95,8 +97,12 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       logLevel: options.logLevel,
       timing: { ...options.timing },
       resting: {
-        stowage: { startMiB: restingAtStart.stowage, endMiB: rssMiB(stowage.pid) },
-        baseline: { startMiB: restingAtStart.baseline, endMiB: rssMiB(baseline.pid) },
+        stowage: { startMiB: restingAtStart.stowage, endMiB: atOnce.stowage, restedMiB: rssMiB(stowage.pid) },
+        baseline: {
+          startMiB: restingAtStart.baseline,
+          endMiB: atOnce.baseline,
+          restedMiB: rssMiB(baseline.pid),
+        },
       },
       scenarios,
     };

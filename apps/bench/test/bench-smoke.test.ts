@@ -15,7 +15,18 @@ describe('pnpm bench', () => {
 
   it('measures one short scenario on Stowage and the baseline, every answer checked', async () => {
     const db = process.env.DATABASE_URL ? 'postgres' : 'pglite';
-    const args = ['--scenarios', 'download-1k', '--runs', '1', '--warmup', '0.2', '--duration', '0.5'];
+    const args = [
+      '--scenarios',
+      'download-1k',
+      '--runs',
+      '1',
+      '--warmup',
+      '0.2',
+      '--duration',
+      '0.5',
+      '--rest',
+      '3',
+    ];
     const options = parseBenchOptions([...args, '--db', db, '--out', outDir], process.env);
     const report = await runBench(options, () => undefined);
 
@@ -28,6 +39,7 @@ describe('pnpm bench', () => {
     }
     expect(download?.ratio).toBeGreaterThan(0);
     expect(report.resting.stowage.startMiB).toBeGreaterThan(0);
+    expect(report.resting.stowage.restedMiB).toBeGreaterThan(0);
     const written = JSON.parse(await readFile(path.join(outDir, `${db}.json`), 'utf8'));
     expect(written.scenarios[0].id).toBe('download-1k');
     expect(await readFile(path.join(outDir, `${db}.md`), 'utf8')).toContain(
