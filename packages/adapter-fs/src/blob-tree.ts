@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { type BigIntStats, createWriteStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,6 +21,12 @@ const MISSING = ['ENOENT', 'ENOTDIR'];
  */
 const FIRST_READ = 64 * 1024;
 
+/** A blob written to a temporary file, with the stats it had when it was synced. */
+export interface TempBlob {
+  readonly path: string;
+  readonly stats: BigIntStats;
+}
+
 /**
  * The files under a root and the steps that keep them consistent: blobs are streamed into a temporary
  * file in the same file system, synced, then renamed into place, so a reader sees the old blob or the
@@ -33,16 +39,35 @@ export class BlobTree {
     this.tempDir = join(root, TEMP_DIR);
   }
 
-  /** Streams `source` into a fresh temporary file synced to disk; leaves nothing behind when it fails. */
-  async writeTemp(source: AsyncIterable<Buffer>): Promise<string> {
-    await mkdir(this.tempDir, { recursive: true });
-    const temp = join(this.tempDir, randomUUID());
+  /**
+   * Streams `source` into a fresh temporary file synced to disk, and stats it while it is still open (the
+   * sidecar records those stats); leaves nothing behind when it fails.
+   */
+  async writeTemp(source: AsyncIterable<Buffer>): Promise<TempBlob> {
+    const path = join(this.tempDir, randomUUID());
+    const handle = await this.createTemp(path);
     try {
-      await pipeline(source, createWriteStream(temp, { flags: 'wx', flush: true }));
-      return temp;
+      // A raw descriptor the stream leaves open: it is synced and stat'ed here before it is closed.
+      await pipeline(source, createWriteStream(path, { fd: handle.fd, autoClose: false }));
+      await handle.sync();
+      const stats = await handle.stat({ bigint: true });
+      await handle.close();
+      return { path, stats };
     } catch (error) {
-      await unlinkIfPresent(temp);
+      await handle.close().catch(() => undefined);
+      await unlinkIfPresent(path);
       throw error;
+    }
+  }
+
+  /** Creates a temporary file; its directory is made only when it is missing (the first write). */
+  private async createTemp(path: string): Promise<FileHandle> {
+    try {
+      return await open(path, 'wx');
+    } catch (error) {
+      if (!hasErrno(error, 'ENOENT')) throw error;
+      await mkdir(this.tempDir, { recursive: true });
+      return open(path, 'wx');
     }
   }
 
@@ -50,16 +75,16 @@ export class BlobTree {
    * Makes the temporary file `temp` the blob at `file`, with its etag beside it. Refuses with InvalidKey a
    * file that would collide with a directory of another key.
    */
-  async commit(key: string, file: string, temp: string, etag: string): Promise<void> {
+  async commit(key: string, file: string, temp: TempBlob, etag: string): Promise<void> {
     const sidecarTemp = join(this.tempDir, randomUUID());
     try {
-      await writeFile(sidecarTemp, sidecarOf(await stat(temp, { bigint: true }), etag), { flag: 'wx' });
+      await writeFile(sidecarTemp, sidecarOf(temp.stats, etag), { flag: 'wx' });
       await moveInto(sidecarTemp, sidecarPath(file));
-      await moveInto(temp, file);
+      await moveInto(temp.path, file);
       await syncDir(dirname(file));
     } catch (error) {
       // A sidecar left without its blob would only be ignored; removing it keeps the tree clean.
-      await Promise.all([temp, sidecarTemp, sidecarPath(file)].map(unlinkIfPresent));
+      await Promise.all([temp.path, sidecarTemp, sidecarPath(file)].map(unlinkIfPresent));
       if (hasErrno(error, ...COLLISIONS)) {
         throw new StorageError('InvalidKey', `Key ${key} collides with a folder of another key`);
       }
@@ -150,15 +175,18 @@ function bufferStream(bytes: Buffer): Readable {
   return stream;
 }
 
-/** Renames `from` to `to`, creating `to`'s directory first, again if a concurrent prune removes it. */
+/**
+ * Renames `from` to `to`. `to`'s directory is created only when the rename finds it missing (usually it
+ * exists: one system call instead of three), and again if a concurrent prune removes it meanwhile.
+ */
 async function moveInto(from: string, to: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await mkdir(dirname(to), { recursive: true });
       await rename(from, to);
       return;
     } catch (error) {
       if (!hasErrno(error, 'ENOENT') || attempt === MOVE_ATTEMPTS) throw error;
+      await mkdir(dirname(to), { recursive: true });
     }
   }
 }

@@ -39,9 +39,9 @@ export class FsMultipartUploads {
     const digest = new ContentDigest();
     const temp = await this.tree.writeTemp(digest.observe(body));
     try {
-      await rename(temp, join(upload, String(partNumber)));
+      await rename(temp.path, join(upload, String(partNumber)));
     } catch (error) {
-      await unlinkIfPresent(temp);
+      await unlinkIfPresent(temp.path);
       throw hasErrno(error, 'ENOENT') ? errors.noSuchUpload() : error;
     }
     return { size: digest.size, etag: digest.digest().toString('hex') };

@@ -176,6 +176,20 @@ describe('FsBlobStore on disk', () => {
       expect(await listTree(root)).toEqual(['~tmp']);
     });
 
+    it('makes its temporary directory again when something removed it', async () => {
+      await store.put('before.txt', bodyOf('before'));
+      await rm(join(root, '~tmp'), { recursive: true });
+      await store.put('after.txt', bodyOf('after'));
+      expect(await content('after.txt')).toBe('after');
+      expect(await listTree(root)).toEqual([
+        'after.txt',
+        'before.txt',
+        '~mafter.txt',
+        '~mbefore.txt',
+        '~tmp',
+      ]);
+    });
+
     it('refuses a key whose folder is another key’s blob, and the reverse', async () => {
       await store.put('c/a', bodyOf('a blob'));
       await expectStorageError(store.put('c/a/b', bodyOf('under a blob')), 'InvalidKey');
