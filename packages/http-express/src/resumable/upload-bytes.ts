@@ -139,10 +139,7 @@ class UploadWriter {
     } else if (part.length > 0) {
       const key = `${this.blobKey}.tail-${randomUUID()}`;
       await this.blobs.put(key, bytesOf(part));
-      const old = this.tail;
-      this.tail = { key, size: part.length };
-      await this.record(this.progress(total));
-      if (old) await this.blobs.delete([old.key]).catch(() => undefined);
+      await this.replaceTail({ key, size: part.length }, total);
     }
     return { progress: this.progress(total) };
   }
@@ -161,41 +158,50 @@ class UploadWriter {
       const endsUpload = upload.length !== null && this.stored + size === upload.length;
       if (size < minPart && !(endsUpload && this.parts.length > 0)) return;
       const before = md5?.save();
-      const partNumber = this.parts.length + 1;
-      const info = await this.blobs.uploadPart(
-        this.blobKey,
-        upload.multipartUploadId,
-        partNumber,
+      const stored = await this.uploadNextPart(
         Readable.from(piece(chunks, size, md5), { objectMode: false }),
       );
-      if (info.size < size && info.size < minPart) {
+      if (stored.size < size && stored.size < minPart) {
         if (before) md5?.restore(before);
         return;
       }
-      this.parts.push({ partNumber, etag: info.etag, size: info.size });
-      this.stored += info.size;
+      this.keep(stored);
       await this.record(this.progress(this.stored));
-      if (info.size < size) return;
+      if (stored.size < size) return;
       left -= size;
     }
   }
 
-  /** Stores the gathered bytes as the next part. */
+  /** Stores the gathered bytes as the next part; a tail they began with is no longer needed. */
   private async storeGathered(): Promise<void> {
+    this.keep(await this.uploadNextPart(bytesOf(this.part)));
+    this.part.clear();
+    await this.replaceTail(null, this.stored);
+  }
+
+  /** Uploads `body` as the next part; it counts among the upload's parts once `keep` says so. */
+  private async uploadNextPart(body: Readable): Promise<StoredPart> {
     const partNumber = this.parts.length + 1;
-    const info = await this.blobs.uploadPart(
+    const { etag, size } = await this.blobs.uploadPart(
       this.blobKey,
       this.upload.multipartUploadId,
       partNumber,
-      bytesOf(this.part),
+      body,
     );
-    this.parts.push({ partNumber, etag: info.etag, size: info.size });
-    this.stored += info.size;
-    this.part.clear();
-    const tail = this.tail;
-    this.tail = null;
-    await this.record(this.progress(this.stored));
-    if (tail) await this.blobs.delete([tail.key]).catch(() => undefined);
+    return { partNumber, etag, size };
+  }
+
+  private keep(stored: StoredPart): void {
+    this.parts.push(stored);
+    this.stored += stored.size;
+  }
+
+  /** Makes `next` the tail, records the progress at `offset`, then deletes the tail it replaced. */
+  private async replaceTail(next: ResumableUpload['tail'], offset: number): Promise<void> {
+    const old = this.tail;
+    this.tail = next;
+    await this.record(this.progress(offset));
+    if (old) await this.blobs.delete([old.key]).catch(() => undefined);
   }
 
   /** Makes the object's blob from the parts and the last bytes; a single short upload is one plain put. */
@@ -206,11 +212,7 @@ class UploadWriter {
       await blobs.abortMultipartUpload(blobKey, upload.multipartUploadId).catch(() => undefined);
       return blob;
     }
-    if (part.length > 0) {
-      const partNumber = parts.length + 1;
-      const info = await blobs.uploadPart(blobKey, upload.multipartUploadId, partNumber, bytesOf(part));
-      parts.push({ partNumber, etag: info.etag, size: info.size });
-    }
+    if (part.length > 0) this.keep(await this.uploadNextPart(bytesOf(part)));
     return blobs.completeMultipartUpload(blobKey, upload.multipartUploadId, parts);
   }
 
