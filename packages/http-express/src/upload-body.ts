@@ -52,7 +52,7 @@ export function uploadBody(req: Request): Promise<UploadBody> {
     userMetadata: header ? parseMetadata(header, 'base64') : null,
   };
   if (req.is('multipart/form-data')) return multipartBody(req, base);
-  const length = Number(req.get('content-length'));
+  const length = declaredLength(req);
   req.on('close', () => {
     if (!req.complete) req.destroy(errors.invalidRequest('The client aborted the upload'));
   });
@@ -60,8 +60,15 @@ export function uploadBody(req: Request): Promise<UploadBody> {
     body: keepingErrors(req),
     contentType: req.get('content-type') || 'application/octet-stream',
     ...base,
-    ...(Number.isSafeInteger(length) && length >= 0 && { contentLength: length }),
+    ...(length !== undefined && { contentLength: length }),
   });
+}
+
+/** The bytes a request says it carries: its `Content-Length`, absent for a chunked body. */
+export function declaredLength(req: Request): number | undefined {
+  const header = req.get('content-length');
+  const length = Number(header);
+  return header !== undefined && /^\d+$/.test(header) && Number.isSafeInteger(length) ? length : undefined;
 }
 
 function multipartBody(

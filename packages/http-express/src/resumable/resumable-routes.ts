@@ -17,6 +17,7 @@ import { type ErrorEnvelope, errorResponse, sendError } from '../error-response'
 import type { ApiRouter } from '../openapi/api-router';
 import type { RouteSpec } from '../openapi/route-spec';
 import { requestScope } from '../request-scope';
+import { declaredLength } from '../upload-body';
 import { ResumableDataStore, type ResumableGrant, type ResumableSettings } from './resumable-data-store';
 import { uploadIdOf, uploadTargetOf } from './upload-id';
 import { UploadStoreLocker } from './upload-locker';
@@ -124,7 +125,7 @@ export function resumableRoutes(api: ApiRouter, context: StorageContext, setting
     };
     return new Server({
       path,
-      datastore: new ResumableDataStore(context, settings, grant, declaredLengthOf(req)),
+      datastore: new ResumableDataStore(context, settings, grant, declaredLength(req)),
       locker: new UploadStoreLocker(settings.uploads),
       respectForwardedHeaders: true,
       generateUrl: (req, { proto, host, path, id }) =>
@@ -201,12 +202,6 @@ export function resumableRoutes(api: ApiRouter, context: StorageContext, setting
     }
   }
   api.router.use(PLAIN, tusErrorHandler);
-}
-
-/** The bytes a request says it carries: its `Content-Length`, absent for a chunked body. */
-function declaredLengthOf(req: Request): number | undefined {
-  const header = req.get('content-length');
-  return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
 }
 
 /** The path a gateway mounts the server at, from `X-Forwarded-Prefix`, without its last `/`. */
