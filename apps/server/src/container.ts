@@ -33,7 +33,7 @@ export const TOKENS = {
 
 /**
  * The blob store of `backend` (the configured one by default), as the server would use it. The S3
- * adapter is loaded only for the S3 backend: its client library costs ~15 MiB of resident memory.
+ * adapter is loaded only for the S3 backend: its client library (minio) costs ~8 MiB of resident memory.
  */
 export async function createBlobStore(config: Config, backend = config.STORAGE_BACKEND): Promise<BlobStore> {
   if (backend === 's3') {

@@ -38,10 +38,10 @@ export interface MigrationSummary {
 
 /**
  * Copies (or checks) the blob of every object row from one blob store to another, `concurrency` at a
- * time, asking the destination about each page of rows at once (`headMany`). Resumable: a blob already at the destination with the same bytes is skipped, so a re-run after
- * an interruption redoes only what was not finished. An object that meets a transient backend error is
- * tried again twice; a backend still failing then stops the run, since every object after it would fail
- * the same way.
+ * time, asking the destination about each page of rows at once (`headMany`). Resumable: a blob already
+ * at the destination with the same bytes is skipped, so a re-run after an interruption redoes only what
+ * was not finished. An object that meets a transient backend error is tried again twice; a backend still
+ * failing then stops the run, since every object after it would fail the same way.
  */
 export async function migrateBlobs(
   migration: BlobMigration,
