@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { type BigIntStats, createWriteStream } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { type BigIntStats, closeSync, createReadStream, createWriteStream, fstat, open, read } from 'node:fs';
+import {
+  type FileHandle,
+  mkdir,
+  open as openHandle,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import { type ByteRange, errors, StorageError } from '@stowage/core';
 import { TEMP_DIR } from './blob-path';
 import { sidecarOf, sidecarPath } from './etag-sidecar';
@@ -20,6 +31,10 @@ const MISSING = ['ENOENT', 'ENOTDIR'];
  * read whole by that one call, without a stat or a stream of file reads behind it.
  */
 const FIRST_READ = 64 * 1024;
+
+const openFd = promisify(open);
+const readFd = promisify(read);
+const fstatFd = promisify(fstat);
 
 /** A blob written to a temporary file, with the stats it had when it was synced. */
 export interface TempBlob {
@@ -63,11 +78,11 @@ export class BlobTree {
   /** Creates a temporary file; its directory is made only when it is missing (the first write). */
   private async createTemp(path: string): Promise<FileHandle> {
     try {
-      return await open(path, 'wx');
+      return await openHandle(path, 'wx');
     } catch (error) {
       if (!hasErrno(error, 'ENOENT')) throw error;
       await mkdir(this.tempDir, { recursive: true });
-      return open(path, 'wx');
+      return openHandle(path, 'wx');
     }
   }
 
@@ -98,23 +113,23 @@ export class BlobTree {
    * memory; a larger one continues as a file stream after it.
    */
   async read(file: string, range?: ByteRange): Promise<Readable> {
-    const handle = await openForReading(file);
+    const fd = await openDescriptor(file);
     try {
       const start = range?.start ?? 0;
       const wanted = range ? range.end - start + 1 : Number.POSITIVE_INFINITY;
       const first = Buffer.allocUnsafe(Math.max(0, Math.min(wanted, FIRST_READ)));
-      const { bytesRead } = await handle.read(first, 0, first.length, start);
+      const { bytesRead } = await readFd(fd, first, 0, first.length, start);
       const end =
-        bytesRead < first.length ? start + bytesRead - 1 : (range?.end ?? (await handle.stat()).size - 1);
+        bytesRead < first.length ? start + bytesRead - 1 : (range?.end ?? (await fstatFd(fd)).size - 1);
       if (end < start + first.length) {
-        await handle.close();
+        closeSync(fd);
         return bufferStream(first.subarray(0, bytesRead));
       }
-      const rest = handle.createReadStream({ start: start + first.length, end });
+      const rest = createReadStream('', { fd, start: start + first.length, end });
       rest.unshift(first);
       return rest;
     } catch (error) {
-      await handle.close();
+      closeSync(fd);
       // Reading a directory: the key names a folder of other keys, not a blob.
       throw hasErrno(error, 'EISDIR') ? errors.noSuchKey() : error;
     }
@@ -159,9 +174,21 @@ export class BlobTree {
   }
 }
 
+/**
+ * Opens a blob for reading as a raw descriptor, which is closed synchronously: closing a file opened only
+ * for reading writes nothing back, and costs less than handing the call to the thread pool.
+ */
+async function openDescriptor(file: string): Promise<number> {
+  try {
+    return await openFd(file, 'r');
+  } catch (error) {
+    throw hasErrno(error, ...MISSING) ? errors.noSuchKey() : error;
+  }
+}
+
 async function openForReading(file: string): Promise<FileHandle> {
   try {
-    return await open(file, 'r');
+    return await openHandle(file, 'r');
   } catch (error) {
     throw hasErrno(error, ...MISSING) ? errors.noSuchKey() : error;
   }
@@ -193,7 +220,7 @@ async function moveInto(from: string, to: string): Promise<void> {
 
 /** Makes a rename into `dir` durable. */
 async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const handle = await openHandle(dir, 'r');
   try {
     await handle.sync();
   } finally {

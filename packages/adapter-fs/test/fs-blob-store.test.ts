@@ -226,6 +226,25 @@ describe('FsBlobStore on disk', () => {
       await store.put('folder/inner', bodyOf('x'));
       await expectStorageError(store.get('folder'), 'NoSuchKey');
     });
+
+    it('leaves no descriptor open after whole reads, ranges, streams read or dropped, and failures', async () => {
+      await store.put('small', bodyOf(bytes(1000)));
+      await store.put('large', bodyOf(bytes(200_000)));
+      await store.put('folder/inner', bodyOf('x'));
+      const openDescriptors = async () => (await readdir('/proc/self/fd')).length;
+      const before = await openDescriptors();
+      for (let i = 0; i < 20; i++) {
+        await readAll(await store.get('small'));
+        await readAll(await store.get('large', { start: 10, end: 100_000 }));
+        await readAll(await store.get('large'));
+        const dropped = await store.get('large');
+        dropped.destroy();
+        await new Promise((resolve) => dropped.once('close', resolve));
+        await expectStorageError(store.get('folder'), 'NoSuchKey');
+        await expectStorageError(store.get('missing'), 'NoSuchKey');
+      }
+      expect(await openDescriptors()).toBe(before);
+    });
   });
 
   describe('etags', () => {
