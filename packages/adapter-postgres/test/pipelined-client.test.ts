@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { SESSION_SETTINGS } from '../src/apply-scope';
 import { PipelinedClient } from '../src/pipelined-client';
+import { ScopedQuery } from '../src/scoped-query';
 import { lastStatementOf } from './support/backend-activity';
 import { failureOf } from './support/fixtures';
 import { type HoldingProxy, startHoldingProxy } from './support/holding-proxy';
@@ -11,6 +12,9 @@ const onPostgres = databaseUrl ? describe : describe.skip;
 
 const beforeTheNextTurn = <T>(promise: Promise<T>) =>
   Promise.race([promise, new Promise<'next turn'>((resolve) => setImmediate(() => resolve('next turn')))]);
+
+/** The values of the session settings, for `role` ('none' is the session's own user). */
+const settingsAs = (role: string) => [role, '{}', '', '', '{}', 'GET', '/object/b/k', 'object.get'];
 
 onPostgres('PipelinedClient', () => {
   let client: PipelinedClient;
@@ -29,12 +33,11 @@ onPostgres('PipelinedClient', () => {
     expect([rows[0].setting, after.rows[0].setting ?? '']).toEqual(['inside', '']);
   });
 
-  it('fails the statement after begin when begin failed, even if that statement itself succeeded', async () => {
+  it('fails a statement that fails, and runs the next transaction after its rollback', async () => {
     await client.query('begin');
     await expect(client.query('select 1 / 0')).rejects.toThrow('division by zero');
-    // Inside an aborted transaction begin fails, while the rollback sent with it succeeds.
-    await client.query('begin');
-    expect(await failureOf(client.query('rollback'))).toMatch(/current transaction is aborted/);
+    // Answered at once: a rollback has nothing to lose, and leaves with the next statement.
+    expect(await beforeTheNextTurn(client.query('rollback'))).toMatchObject({ command: 'ROLLBACK' });
     const { rows } = await client.query('select 1 as one');
     expect(rows).toEqual([{ one: 1 }]);
   });
@@ -68,9 +71,6 @@ onPostgres('PipelinedClient', () => {
     }
   });
 });
-
-/** The values of the session settings, for `role` ('none' is the session's own user). */
-const settingsAs = (role: string) => [role, '{}', '', '', '{}', 'GET', '/object/b/k', 'object.get'];
 
 onPostgres('PipelinedClient after the session settings', () => {
   let proxy: HoldingProxy;
@@ -113,7 +113,7 @@ onPostgres('PipelinedClient after the session settings', () => {
     await client.query('commit');
   });
 
-  it('holds back a write after the settings until begin and the settings have been answered', async () => {
+  it('sends a write after begin and the settings with them: the server runs it before any answer came back', async () => {
     await client.query('create temporary table written (n int)');
     const insert = 'insert into written values (1)';
     proxy.hold();
@@ -122,12 +122,19 @@ onPostgres('PipelinedClient after the session settings', () => {
       rows: [],
     });
     const write = client.query(insert);
-    expect(await lastStatementIn('idle in transaction')).toBe(SESSION_SETTINGS);
-    await sleep(200);
-    expect(await lastStatementIn('idle in transaction')).toBe(SESSION_SETTINGS);
+    expect(await lastStatementIn('idle in transaction')).toBe(insert);
     proxy.release();
     expect(await write).toMatchObject({ command: 'INSERT', rowCount: 1 });
     await client.query('commit');
+  });
+
+  it('answers a transaction that ran nothing without sending it', async () => {
+    proxy.hold();
+    await client.query('begin');
+    await client.query(SESSION_SETTINGS, settingsAs('no_such_role'));
+    expect(await beforeTheNextTurn(client.query('commit'))).toMatchObject({ command: 'COMMIT' });
+    await sleep(100);
+    expect(await lastStatementIn('idle')).toBe('select pg_backend_pid() as pid');
   });
 
   describe('when the settings fail', () => {
@@ -150,19 +157,27 @@ onPostgres('PipelinedClient after the session settings', () => {
       expect(await advanced()).toBe(false);
     });
 
-    it('fails the commit of a transaction that ran nothing after them', async () => {
+    it('fails a write sent with them, which Postgres never runs', async () => {
       await client.query('begin');
       await client.query(SESSION_SETTINGS, settingsAs('no_such_role'));
-      expect(await failureOf(client.query('commit'))).toBe('22023: role "no_such_role" does not exist');
+      const next = client.query('select setval($1::regclass, 5)', [sequence]);
+      expect(await failureOf(next)).toBe('22023: role "no_such_role" does not exist');
       await client.query('rollback');
+      expect(await advanced()).toBe(false);
     });
 
-    it('outside a transaction would not stop the next statement: why a write waits for begin', async () => {
-      const settings = client.query(SESSION_SETTINGS, settingsAs('no_such_role'));
-      const next = client.query(`select nextval('${sequence}')`);
-      expect(await failureOf(settings)).toBe('22023: role "no_such_role" does not exist');
-      await next;
-      expect(await advanced()).toBe(true);
+    it('stops the statement even outside a transaction: one Sync ends the whole segment', async () => {
+      const segment = new Promise((resolve, reject) => {
+        const query = new ScopedQuery(
+          [{ text: SESSION_SETTINGS, values: settingsAs('no_such_role') }],
+          `select nextval('${sequence}')`,
+          undefined,
+          (error, result) => (error ? reject(error) : resolve(result)),
+        );
+        client.query(query as unknown as Parameters<Client['query']>[0]);
+      });
+      expect(await failureOf(segment)).toBe('22023: role "no_such_role" does not exist');
+      expect(await advanced()).toBe(false);
     });
   });
 });

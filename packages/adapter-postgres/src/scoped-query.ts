@@ -1,0 +1,73 @@
+import { Query, type QueryResult } from 'pg';
+
+/** A statement sent ahead of another, in the same pipeline segment, whose answer nobody reads. */
+export interface PreludeStatement {
+  readonly text: string;
+  readonly values?: readonly string[];
+}
+
+/** The part of `pg`'s connection a statement is written to. */
+interface Connection {
+  readonly stream: { cork(): void; uncork(): void };
+  parse(message: { text: string; name?: string; types?: number[] }): void;
+  bind(message: { values?: readonly string[] }): void;
+  execute(message: Record<string, never>): void;
+}
+
+/** `pg`'s Query as this file extends it: what @types/pg declares as properties are its methods. */
+interface PgQuery {
+  submit(connection: Connection): Error | null;
+  handleDataRow(message: unknown): void;
+  handleCommandComplete(message: unknown, connection: Connection): void;
+}
+const PgQuery = Query as unknown as new (
+  config: { text: string; values?: unknown[]; queryMode: 'extended' },
+  values: undefined,
+  callback: (error: Error | null, result: QueryResult) => void,
+) => PgQuery;
+
+/**
+ * A statement preceded by others (`begin` and the session settings) in one pipeline segment: every message
+ * of the prelude and the statement is written at once, and one Sync ends them all. Postgres runs them in
+ * order and, at the first error, skips everything up to that Sync, so the statement never runs unless
+ * every statement of its prelude succeeded: not outside a transaction that failed to begin, nor as the
+ * session's own user when the settings failed. The prelude's answers are read and dropped; the statement
+ * answers with its own result, or with the first error of the segment.
+ */
+export class ScopedQuery extends PgQuery {
+  private preludeLeft: number;
+
+  constructor(
+    private readonly prelude: readonly PreludeStatement[],
+    text: string,
+    values: unknown[] | undefined,
+    callback: (error: Error | null, result: QueryResult) => void,
+  ) {
+    // Extended mode even without values: a simple Query message would not wait for the segment's Sync.
+    super({ text, values, queryMode: 'extended' }, undefined, callback);
+    this.preludeLeft = prelude.length;
+  }
+
+  override submit(connection: Connection): Error | null {
+    connection.stream.cork();
+    try {
+      for (const statement of this.prelude) {
+        connection.parse({ text: statement.text, types: [] });
+        connection.bind({ values: statement.values ?? [] });
+        connection.execute({});
+      }
+      return super.submit(connection);
+    } finally {
+      connection.stream.uncork();
+    }
+  }
+
+  override handleDataRow(message: unknown): void {
+    if (this.preludeLeft === 0) super.handleDataRow(message);
+  }
+
+  override handleCommandComplete(message: unknown, connection: Connection): void {
+    if (this.preludeLeft > 0) this.preludeLeft--;
+    else super.handleCommandComplete(message, connection);
+  }
+}
