@@ -204,10 +204,13 @@ describe('FsBlobStore on disk', () => {
   describe('reads around the first read of 64 KiB', () => {
     const bytes = (size: number) => Buffer.from(Array.from({ length: size }, (_, i) => (i * 7) % 251));
 
-    it.each([0, 1, 65_535, 65_536, 65_537, 200_000])('reads a blob of %d bytes whole', async (size) => {
-      await store.put('k', bodyOf(bytes(size)));
-      expect((await readAll(await store.get('k'))).equals(bytes(size))).toBe(true);
-    });
+    it.each([0, 1, 65_535, 65_536, 65_537, 200_000, 327_680, 327_681, 1_000_000])(
+      'reads a blob of %d bytes whole',
+      async (size) => {
+        await store.put('k', bodyOf(bytes(size)));
+        expect((await readAll(await store.get('k'))).equals(bytes(size))).toBe(true);
+      },
+    );
 
     it.each([
       [0, 65_535],
@@ -216,10 +219,12 @@ describe('FsBlobStore on disk', () => {
       [10, 199_999],
       [65_536, 65_536],
       [150_000, 199_999],
-    ])('reads the range %d-%d of a 200,000-byte blob', async (start, end) => {
-      await store.put('k', bodyOf(bytes(200_000)));
+      [1, 599_999],
+      [327_679, 327_681],
+    ])('reads the range %d-%d of a 600,000-byte blob', async (start, end) => {
+      await store.put('k', bodyOf(bytes(600_000)));
       const read = await readAll(await store.get('k', { start, end }));
-      expect(read.equals(bytes(200_000).subarray(start, end + 1))).toBe(true);
+      expect(read.equals(bytes(600_000).subarray(start, end + 1))).toBe(true);
     });
 
     it('answers NoSuchKey for a key that is a folder of other keys', async () => {
