@@ -7,28 +7,20 @@ import type {
   MultipartUploadStore,
   StorageContext,
 } from '@stowage/core';
-import {
-  createStorageApp,
-  InFlightRequests,
-  type ResumableSettings,
-  SENSITIVE_NAMES,
-} from '@stowage/http-express';
-import pino from 'pino';
+import { createStorageApp, InFlightRequests, type ResumableSettings } from '@stowage/http-express';
 import { apiKeys } from './api-keys';
 import { loadConfig } from './config';
 import { createContainer, TOKENS } from './container';
 import { shutDown } from './graceful-shutdown';
+import { createLogger, requestLogger } from './logging';
 import { readiness } from './readiness';
 import { startResumableSweep } from './resumable-sweep';
 import type { ServerMetrics } from './server-metrics';
 import { exposedGc, YoungGarbage } from './young-garbage';
 
-// Credentials never reach the log, whatever object carries them.
-const REDACT = SENSITIVE_NAMES.flatMap((name) => [`*["${name}"]`, `*.*["${name}"]`]);
-
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL, redact: REDACT });
+  const logger = createLogger(config.LOG_LEVEL);
   const container = await createContainer(config);
   const keys = await apiKeys(config);
   const inFlight = new InFlightRequests();
@@ -43,7 +35,7 @@ async function main(): Promise<void> {
   const app = createStorageApp({
     context,
     resumable,
-    logger,
+    logger: requestLogger(logger),
     inFlight,
     ...(metrics && { metrics: { registry: metrics.registry, token: config.METRICS_TOKEN } }),
     readiness: readiness({

@@ -16,13 +16,14 @@ interface Connection {
 
 /** `pg`'s Query as this file extends it: what @types/pg declares as properties are its methods. */
 interface PgQuery {
+  queryMode?: 'extended';
   submit(connection: Connection): Error | null;
   handleDataRow(message: unknown): void;
   handleCommandComplete(message: unknown, connection: Connection): void;
 }
 const PgQuery = Query as unknown as new (
-  config: { text: string; values?: unknown[]; queryMode: 'extended' },
-  values: undefined,
+  text: string,
+  values: unknown[] | undefined,
   callback: (error: Error | null, result: QueryResult) => void,
 ) => PgQuery;
 
@@ -43,8 +44,10 @@ export class ScopedQuery extends PgQuery {
     values: unknown[] | undefined,
     callback: (error: Error | null, result: QueryResult) => void,
   ) {
+    // Given as text, not as a config object, which pg would copy property by property.
+    super(text, values, callback);
     // Extended mode even without values: a simple Query message would not wait for the segment's Sync.
-    super({ text, values, queryMode: 'extended' }, undefined, callback);
+    this.queryMode = 'extended';
     this.preludeLeft = prelude.length;
   }
 
