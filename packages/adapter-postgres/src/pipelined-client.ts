@@ -2,17 +2,13 @@ import { Client, type ClientConfig, type QueryResult } from 'pg';
 import { SESSION_SETTINGS } from './apply-scope';
 import { type PreludeStatement, ScopedQuery } from './scoped-query';
 
-const answer = (command: string, rows: unknown[] = []): QueryResult => ({
-  command,
-  rowCount: null,
-  oid: 0,
-  rows,
-  fields: [],
-});
+const answer = (command: string): QueryResult => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
 const BEGUN = answer('BEGIN');
 const COMMITTED = answer('COMMIT');
 const ROLLED_BACK = answer('ROLLBACK');
 const SETTINGS_HELD = answer('SELECT');
+/** The answer to a `commit` or `rollback` that is not waited for. */
+const ended = (text: string) => (text === 'commit' ? COMMITTED : ROLLED_BACK);
 /**
  * A statement that only reads: kysely writes every read as `select …`, and no `select` of this adapter
  * changes more than transaction-local settings.
@@ -69,7 +65,7 @@ export class PipelinedClient extends Client {
         this.onlyReads = false;
         this.cork();
         quiet(send());
-        return Promise.resolve(text === 'commit' ? COMMITTED : ROLLED_BACK);
+        return Promise.resolve(ended(text));
       }
       if (!READ.test(text)) this.onlyReads = false;
       const sent = send();
@@ -83,7 +79,7 @@ export class PipelinedClient extends Client {
     this.prelude = undefined;
     if (text === 'commit' || text === 'rollback') {
       this.onlyReads = false;
-      return Promise.resolve(text === 'commit' ? COMMITTED : ROLLED_BACK);
+      return Promise.resolve(ended(text));
     }
     if (!READ.test(text)) this.onlyReads = false;
     const sent = new Promise<QueryResult>((resolve, reject) => {
