@@ -100,31 +100,33 @@ onPostgres('PipelinedClient after the session settings', () => {
 
   const readMethod = `select current_setting('request.method', true) as method`;
 
-  it('sends a read after begin and the settings with them: the server runs it before any answer came back', async () => {
+  /**
+   * Sends `statement` after begin and the settings while the proxy holds every answer back, checks that the
+   * server ran it before any answer came back, then lets the answers through.
+   */
+  async function sentWithSettings(statement: string) {
     proxy.hold();
     await client.query('begin');
     expect(await beforeTheNextTurn(client.query(SESSION_SETTINGS, settingsAs('none')))).toMatchObject({
       rows: [],
     });
-    const read = client.query(readMethod);
-    expect(await lastStatementIn('idle in transaction')).toBe(readMethod);
+    const answer = client.query(statement);
+    expect(await lastStatementIn('idle in transaction')).toBe(statement);
     proxy.release();
-    expect((await read).rows).toEqual([{ method: 'GET' }]);
+    return answer;
+  }
+
+  it('sends a read after begin and the settings with them: the server runs it before any answer came back', async () => {
+    expect((await sentWithSettings(readMethod)).rows).toEqual([{ method: 'GET' }]);
     await client.query('commit');
   });
 
   it('sends a write after begin and the settings with them: the server runs it before any answer came back', async () => {
     await client.query('create temporary table written (n int)');
-    const insert = 'insert into written values (1)';
-    proxy.hold();
-    await client.query('begin');
-    expect(await beforeTheNextTurn(client.query(SESSION_SETTINGS, settingsAs('none')))).toMatchObject({
-      rows: [],
+    expect(await sentWithSettings('insert into written values (1)')).toMatchObject({
+      command: 'INSERT',
+      rowCount: 1,
     });
-    const write = client.query(insert);
-    expect(await lastStatementIn('idle in transaction')).toBe(insert);
-    proxy.release();
-    expect(await write).toMatchObject({ command: 'INSERT', rowCount: 1 });
     await client.query('commit');
   });
 
