@@ -19,6 +19,7 @@ import { type ByteRange, errors, StorageError } from '@stowage/core';
 import { TEMP_DIR } from './blob-path';
 import { sidecarOf, sidecarPath } from './etag-sidecar';
 import { hasErrno } from './has-errno';
+import { WriteBehind } from './write-behind';
 
 /** How often a rename is retried when a concurrent delete prunes its directory away meanwhile. */
 const MOVE_ATTEMPTS = 8;
@@ -62,20 +63,22 @@ export class BlobTree {
   }
 
   /**
-   * Streams `source` into a fresh temporary file synced to disk, and stats it while it is still open (the
-   * sidecar records those stats); leaves nothing behind when it fails.
+   * Streams `source` into a fresh temporary file synced to disk (a large one while it arrives), and stats
+   * it while it is still open (the sidecar records those stats); leaves nothing behind when it fails.
    */
   async writeTemp(source: AsyncIterable<Buffer>): Promise<TempBlob> {
     const path = join(this.tempDir, randomUUID());
     const handle = await this.createTemp(path);
+    const writes = new WriteBehind(handle.fd);
     try {
       // A raw descriptor the stream leaves open: it is synced and stat'ed here before it is closed.
-      await pipeline(source, createWriteStream(path, { fd: handle.fd, autoClose: false }));
-      await handle.sync();
+      await pipeline(source, createWriteStream(path, { fd: handle.fd, autoClose: false, fs: writes }));
+      await writes.sync();
       const stats = await handle.stat({ bigint: true });
       await handle.close();
       return { path, stats };
     } catch (error) {
+      await writes.settled();
       await handle.close().catch(() => undefined);
       await unlinkIfPresent(path);
       throw error;
