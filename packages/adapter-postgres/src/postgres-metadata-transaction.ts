@@ -11,6 +11,7 @@ import {
   type MetadataTransaction,
   type NewBucket,
   type NewObject,
+  type PublicRead,
   type Role,
   type StoredObject,
 } from '@stowage/core';
@@ -21,6 +22,9 @@ import { listPage } from './listing/list-page';
 import { fileColumns } from './listing/listed-row';
 import { type BucketRow, OBJECT_COLUMNS, type ObjectRow, toBucket, toStoredObject } from './rows';
 import type { StorageDatabase } from './storage-database';
+
+/** A bucket's public flag with the object's columns beside it, all null when no object was found. */
+type PublicObjectRow = { bucket_public: boolean | null } & (ObjectRow | { [K in keyof ObjectRow]: null });
 
 const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
 const transactionStart = sql<Date>`now()`.as('now');
@@ -138,6 +142,21 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
     );
     const [row] = rows;
     return row && toStoredObject(row);
+  }
+
+  async findPublicObject(bucketId: string, name: string): Promise<PublicRead | undefined> {
+    const compiled = compiledOnce('findPublicObject', () =>
+      sql<PublicObjectRow>`select b.public as bucket_public, ${sql.join(OBJECT_COLUMNS.map((column) => sql.ref(`o.${column}`)))}
+        from storage.buckets b
+        left join storage.objects o on b.public and o.bucket_id = b.id and o.name = ${name}
+        where b.id = ${bucketId}`.compile(this.db),
+    );
+    const { rows } = await statement(
+      this.db.executeQuery<PublicObjectRow>({ ...compiled, parameters: [name, bucketId] }),
+    );
+    const [row] = rows;
+    if (!row) return undefined;
+    return { public: row.bucket_public === true, object: row.id === null ? undefined : toStoredObject(row) };
   }
 
   async insertObject(object: NewObject): Promise<StoredObject> {

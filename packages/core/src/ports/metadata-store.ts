@@ -31,6 +31,13 @@ export interface MetadataStore {
   close(): Promise<void>;
 }
 
+/** What a read through a bucket's public flag finds. */
+export interface PublicRead {
+  readonly public: boolean;
+  /** Looked for only in a public bucket. */
+  readonly object: StoredObject | undefined;
+}
+
 /**
  * The statements of one unit of work. Writes refused by a policy reject with `AccessDenied`; unique
  * violations with the error named on each method.
@@ -47,6 +54,11 @@ export interface MetadataTransaction {
 
   /** The object row, when it exists and the caller may read it. */
   findObject(bucketId: string, name: string): Promise<StoredObject | undefined>;
+  /**
+   * A read through a bucket's public flag, in one statement: `undefined` when the bucket does not exist;
+   * else the flag and, only when the bucket is public, the object row if there is one.
+   */
+  findPublicObject(bucketId: string, name: string): Promise<PublicRead | undefined>;
   /** Rejects with `KeyAlreadyExists` when the name is taken (even by a row the caller cannot see). */
   insertObject(object: NewObject): Promise<StoredObject>;
   /**

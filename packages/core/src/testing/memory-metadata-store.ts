@@ -9,7 +9,7 @@ import type {
   StoredObject,
 } from '../domain/stored-object';
 import { errors } from '../errors';
-import type { MetadataStore, MetadataTransaction } from '../ports/metadata-store';
+import type { MetadataStore, MetadataTransaction, PublicRead } from '../ports/metadata-store';
 import { compareCodePoints, listDirectory, listPage } from './memory-object-listing';
 
 interface State {
@@ -113,6 +113,15 @@ class MemoryTransaction implements MetadataTransaction {
 
   async findObject(bucketId: string, name: string): Promise<StoredObject | undefined> {
     return this.state.objects.get(objectKey(bucketId, name));
+  }
+
+  async findPublicObject(bucketId: string, name: string): Promise<PublicRead | undefined> {
+    const bucket = this.state.buckets.get(bucketId);
+    if (!bucket) return undefined;
+    return {
+      public: bucket.public,
+      object: bucket.public ? await this.findObject(bucketId, name) : undefined,
+    };
   }
 
   async insertObject(object: NewObject): Promise<StoredObject> {

@@ -27,17 +27,10 @@ export async function findReadableObject(
     const visible = await context.metadata.transaction(scope, (tx) => tx.findObject(bucketId, key));
     if (visible) return visible;
   }
-  const object = await context.metadata.transaction(
-    systemScope(scope.operation, scope.request),
-    async (tx) => {
-      const bucket = await tx.findBucket(bucketId);
-      if (!bucket?.public) {
-        if (access === 'public') throw errors.noSuchBucket();
-        return undefined;
-      }
-      return tx.findObject(bucketId, key);
-    },
+  const found = await context.metadata.transaction(systemScope(scope.operation, scope.request), (tx) =>
+    tx.findPublicObject(bucketId, key),
   );
-  if (!object) throw errors.noSuchKey();
-  return object;
+  if (!found?.public && access === 'public') throw errors.noSuchBucket();
+  if (!found?.object) throw errors.noSuchKey();
+  return found.object;
 }

@@ -47,6 +47,21 @@ export function objectsContract(fixture: StoreFixture): void {
       expect(await fixture.run((tx) => tx.findObject(bucketId, 'A.TXT'))).toBeUndefined();
     });
 
+    it('reads through the public flag: the object only in a public bucket, nothing for a missing one', async () => {
+      const open = uniqueBucketId();
+      const closed = uniqueBucketId();
+      await fixture.run((tx) => tx.createBucket(newBucket(open, { public: true })));
+      await fixture.run((tx) => tx.createBucket(newBucket(closed)));
+      const shown = await fixture.run((tx) => tx.insertObject(newObject(open, 'a.txt')));
+      await fixture.run((tx) => tx.insertObject(newObject(closed, 'a.txt')));
+      const read = (bucketId: string, name: string) =>
+        fixture.run((tx) => tx.findPublicObject(bucketId, name));
+      expect(await read(open, 'a.txt')).toEqual({ public: true, object: shown });
+      expect(await read(open, 'b.txt')).toEqual({ public: true, object: undefined });
+      expect(await read(closed, 'a.txt')).toEqual({ public: false, object: undefined });
+      expect(await read(uniqueBucketId(), 'a.txt')).toBeUndefined();
+    });
+
     it('refuses a second insert of the same name and keeps the first', async () => {
       const bucketId = await emptyBucket();
       const first = await fixture.run((tx) => tx.insertObject(newObject(bucketId, 'a.txt')));
