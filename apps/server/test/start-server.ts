@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const TSX = require.resolve('tsx/cli');
+/**
+ * tsx's loader, given to node itself: the server is then the child, and a test's SIGKILL ends it. Through
+ * tsx's command line it would be a grandchild, left running when the command line is killed.
+ */
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 
 export interface Started {
   child: ChildProcess;
@@ -12,7 +17,7 @@ export interface Started {
 
 /** Starts the real server as `pnpm start` would, on a free port and a fresh data directory. */
 export function start(env: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(process.execPath, [TSX, path.join(__dirname, '../src/main.ts')], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(__dirname, '../src/main.ts')], {
     env: { ...process.env, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
