@@ -246,20 +246,25 @@ describe('multipart uploads with @aws-sdk/client-s3', () => {
   it('answers upload ids and listing arguments no upload can have with S3 errors, not a 500', async () => {
     const Key = 'bad/arguments.bin';
     const UploadId = 'no\u0000such';
-    for (const request of [
-      s3.send(new ListPartsCommand({ Bucket: B, Key, UploadId })),
-      s3.send(new AbortMultipartUploadCommand({ Bucket: B, Key, UploadId })),
-      part(s3, Key, UploadId, 1, Buffer.from('x')),
-      s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: B,
-          Key,
-          UploadId,
-          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e"' }] },
-        }),
-      ),
-    ]) {
-      expect(await errorOf(request)).toMatchObject({
+    // Each failure is caught as it is sent: one left unhandled until the loop reached it could reject
+    // first and fail the test as an unhandled rejection.
+    const failures = await Promise.all(
+      [
+        s3.send(new ListPartsCommand({ Bucket: B, Key, UploadId })),
+        s3.send(new AbortMultipartUploadCommand({ Bucket: B, Key, UploadId })),
+        part(s3, Key, UploadId, 1, Buffer.from('x')),
+        s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: B,
+            Key,
+            UploadId,
+            MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e"' }] },
+          }),
+        ),
+      ].map(errorOf),
+    );
+    for (const failure of failures) {
+      expect(failure).toMatchObject({
         name: 'NoSuchUpload',
         $metadata: { httpStatusCode: 404 },
       });

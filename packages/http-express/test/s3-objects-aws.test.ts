@@ -240,11 +240,16 @@ describe('CopyObject, DeleteObject and DeleteObjects with @aws-sdk/client-s3', (
     expect(Errors ?? []).toEqual([]);
     const { KeyCount } = await s3.send(new ListObjectsV2Command({ Bucket: 'objects', Prefix: 'gone/' }));
     expect(KeyCount).toBe(0);
-    for (const request of [
-      s3.send(new DeleteObjectCommand({ Bucket: 'no-bucket', Key: 'a' })),
-      s3.send(new DeleteObjectsCommand({ Bucket: 'no-bucket', Delete: { Objects: [{ Key: 'a' }] } })),
-    ]) {
-      expect(await errorOf(request)).toMatchObject({
+    // Each failure is caught as it is sent: one left unhandled until the loop reached it could reject
+    // first and fail the test as an unhandled rejection.
+    const failures = await Promise.all(
+      [
+        s3.send(new DeleteObjectCommand({ Bucket: 'no-bucket', Key: 'a' })),
+        s3.send(new DeleteObjectsCommand({ Bucket: 'no-bucket', Delete: { Objects: [{ Key: 'a' }] } })),
+      ].map(errorOf),
+    );
+    for (const failure of failures) {
+      expect(failure).toMatchObject({
         name: 'NoSuchBucket',
         $metadata: { httpStatusCode: 404 },
       });
