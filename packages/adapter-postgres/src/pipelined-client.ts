@@ -15,6 +15,28 @@ const ended = (text: string) => (text === 'commit' ? COMMITTED : ROLLED_BACK);
  */
 const READ = /^\s*select\b/i;
 
+/** At most this many texts get a name; any more are parsed each time, so a connection's cache stays small. */
+const MAX_NAMED_STATEMENTS = 200;
+const statementNames = new Map<string, string>();
+const STAR = /(?:^|[\s,.])\*(?:\s|,|$)/;
+
+/**
+ * The name under which a statement is prepared on every connection, so Postgres parses and plans it once
+ * per connection and then only binds it (with row level security, it rewrites the statement again when
+ * the role changes). Only statements with values are named: the ones with no value are `begin`, `commit`
+ * and the like. A text that expands a star (`select *`, `o.*`, not `count(*)`) is never named: after a
+ * migration adds a column, a prepared statement whose answer would gain it fails until parsed again.
+ */
+function statementName(text: string, values: unknown): string | undefined {
+  if (!Array.isArray(values) || values.length === 0 || STAR.test(text)) return undefined;
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `stowage_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 const quiet = <T>(promise: Promise<T>) => {
   promise.catch(() => undefined);
   return promise;
@@ -48,8 +70,14 @@ export class PipelinedClient extends Client {
 
   // biome-ignore lint/suspicious/noExplicitAny: pg's overloads of query, passed through unchanged.
   override query(...args: any[]): any {
-    const send = () => Reflect.apply(Client.prototype.query, this, args) as Promise<QueryResult>;
     const text: unknown = args[0];
+    const name = typeof text === 'string' && args.length === 2 ? statementName(text, args[1]) : undefined;
+    const send = () =>
+      Reflect.apply(
+        Client.prototype.query,
+        this,
+        name === undefined ? args : [{ text, values: args[1], name }],
+      ) as Promise<QueryResult>;
     const prelude = this.prelude;
     if (typeof text !== 'string' || typeof args[args.length - 1] === 'function') {
       if (prelude) throw new Error('PipelinedClient: only text statements may follow begin');
@@ -83,8 +111,12 @@ export class PipelinedClient extends Client {
     }
     if (!READ.test(text)) this.onlyReads = false;
     const sent = new Promise<QueryResult>((resolve, reject) => {
-      const query = new ScopedQuery(prelude, text, args[1], (error, result) =>
-        error ? reject(error) : resolve(result),
+      const query = new ScopedQuery(
+        prelude,
+        text,
+        args[1],
+        (error, result) => (error ? reject(error) : resolve(result)),
+        name,
       );
       Reflect.apply(Client.prototype.query, this, [query]);
     });

@@ -20,7 +20,14 @@ import { statement } from './database-error';
 import { listDirectory } from './listing/list-directory';
 import { listPage } from './listing/list-page';
 import { fileColumns } from './listing/listed-row';
-import { type BucketRow, OBJECT_COLUMNS, type ObjectRow, toBucket, toStoredObject } from './rows';
+import {
+  BUCKET_COLUMNS,
+  type BucketRow,
+  OBJECT_COLUMNS,
+  type ObjectRow,
+  toBucket,
+  toStoredObject,
+} from './rows';
 import type { StorageDatabase } from './storage-database';
 
 /** A bucket's public flag with the object's columns beside it, all null when no object was found. */
@@ -58,7 +65,7 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
 
   async findBucket(id: string): Promise<Bucket | undefined> {
     const compiled = compiledOnce('findBucket', () =>
-      this.db.selectFrom('storage.buckets').selectAll().where('id', '=', id).compile(),
+      this.db.selectFrom('storage.buckets').select(BUCKET_COLUMNS).where('id', '=', id).compile(),
     );
     const { rows } = await statement(this.db.executeQuery<BucketRow>({ ...compiled, parameters: [id] }));
     const [row] = rows;
@@ -69,7 +76,7 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
     const direction = query.sortOrder ?? 'asc';
     let select = this.db
       .selectFrom('storage.buckets')
-      .selectAll()
+      .select(BUCKET_COLUMNS)
       .orderBy(query.sortColumn ?? 'name', direction)
       .orderBy('id', direction)
       .offset(query.offset ?? 0);
@@ -228,7 +235,7 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
       this.db
         .deleteFrom('storage.objects')
         .where('bucket_id', '=', bucketId)
-        .where('name', 'in', [...names])
+        .where('name', '=', sql<string>`any(${[...names]})`)
         .returning(OBJECT_COLUMNS)
         .execute(),
     );

@@ -5,6 +5,20 @@ import type { BucketsTable, ObjectsTable } from './storage-database';
 export type BucketRow = Selectable<BucketsTable>;
 export type ObjectRow = Omit<Selectable<ObjectsTable>, 'path_tokens'>;
 
+/** The bucket columns every read returns, named: a prepared `select *` would not survive a new column. */
+export const BUCKET_COLUMNS = [
+  'id',
+  'name',
+  'owner',
+  'owner_id',
+  'public',
+  'file_size_limit',
+  'allowed_mime_types',
+  'type',
+  'created_at',
+  'updated_at',
+] as const;
+
 /** The object columns every read returns (not `path_tokens`, which is derived). */
 export const OBJECT_COLUMNS = [
   'id',

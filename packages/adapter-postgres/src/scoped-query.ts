@@ -9,6 +9,9 @@ export interface PreludeStatement {
 /** The part of `pg`'s connection a statement is written to. */
 interface Connection {
   readonly stream: { cork(): void; uncork(): void };
+  /** Named statements Postgres has parsed, and those sent but not yet answered, by name. */
+  readonly parsedStatements: Record<string, string>;
+  readonly submittedNamedStatements: Record<string, string>;
   parse(message: { text: string; name?: string; types?: number[] }): void;
   bind(message: { values?: readonly string[] }): void;
   execute(message: Record<string, never>): void;
@@ -17,6 +20,8 @@ interface Connection {
 /** `pg`'s Query as this file extends it: what @types/pg declares as properties are its methods. */
 interface PgQuery {
   queryMode?: 'extended';
+  name?: string;
+  text: string;
   submit(connection: Connection): Error | null;
   handleDataRow(message: unknown): void;
   handleCommandComplete(message: unknown, connection: Connection): void;
@@ -34,6 +39,10 @@ const PgQuery = Query as unknown as new (
  * every statement of its prelude succeeded: not outside a transaction that failed to begin, nor as the
  * session's own user when the settings failed. The prelude's answers are read and dropped; the statement
  * answers with its own result, or with the first error of the segment.
+ *
+ * A named statement that this connection has not parsed yet is parsed ahead of the prelude. `pg` takes
+ * every ParseComplete of the segment for the statement's own, so the statement's must come first: should
+ * its parse fail, no ParseComplete arrives at all, and `pg` does not count it as parsed.
  */
 export class ScopedQuery extends PgQuery {
   private preludeLeft: number;
@@ -43,17 +52,28 @@ export class ScopedQuery extends PgQuery {
     text: string,
     values: unknown[] | undefined,
     callback: (error: Error | null, result: QueryResult) => void,
+    name?: string,
   ) {
     // Given as text, not as a config object, which pg would copy property by property.
     super(text, values, callback);
     // Extended mode even without values: a simple Query message would not wait for the segment's Sync.
     this.queryMode = 'extended';
+    this.name = name;
     this.preludeLeft = prelude.length;
   }
 
   override submit(connection: Connection): Error | null {
     connection.stream.cork();
     try {
+      const { name, text } = this;
+      if (
+        name !== undefined &&
+        !(name in connection.parsedStatements || name in connection.submittedNamedStatements)
+      ) {
+        connection.parse({ text, name, types: [] });
+        // As pg marks it: its own submit then binds the statement without parsing it again.
+        connection.submittedNamedStatements[name] = text;
+      }
       for (const statement of this.prelude) {
         connection.parse({ text: statement.text, types: [] });
         connection.bind({ values: statement.values ?? [] });

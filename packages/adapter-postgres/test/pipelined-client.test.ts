@@ -72,6 +72,63 @@ onPostgres('PipelinedClient', () => {
   });
 });
 
+onPostgres('PipelinedClient named statements', () => {
+  let client: PipelinedClient;
+  beforeEach(async () => {
+    client = new PipelinedClient({ connectionString: databaseUrl });
+    await client.connect();
+  });
+  afterEach(() => client.end());
+
+  const prepared = async (): Promise<string[]> => {
+    const { rows } = await client.query('select statement from pg_prepared_statements order by statement');
+    return rows.map((row: { statement: string }) => row.statement);
+  };
+  const unique = (label: string) => `select $1::text as ${label}_${process.pid}_${Date.now()}`;
+
+  it('prepares a statement with values once per connection, inside and outside a transaction', async () => {
+    const text = unique('once');
+    await client.query(text, ['a']);
+    await client.query('begin');
+    await client.query(SESSION_SETTINGS, settingsAs('none'));
+    const { rows } = await client.query(text, ['b']);
+    await client.query('commit');
+    await client.query(text, ['c']);
+    expect(Object.values(rows[0])).toEqual(['b']);
+    expect((await prepared()).filter((statement) => statement === text)).toHaveLength(1);
+  });
+
+  it('never names a statement without values or with a star', async () => {
+    await client.query(`select * from (select $1::text as star_${process.pid}) s`, ['a']);
+    await client.query(`select s.* from (select $1::text as star_${process.pid}) s`, ['a']);
+    await client.query(`select 'no values ${process.pid}' as plain`);
+    await client.query(`select count(*) as counted_${process.pid} from (select $1::text) s`, ['a']);
+    expect((await prepared()).filter((statement) => statement.includes(String(process.pid)))).toEqual([
+      `select count(*) as counted_${process.pid} from (select $1::text) s`,
+    ]);
+  });
+
+  it('still runs a statement whose first use failed with its settings, and one whose parse failed', async () => {
+    const text = unique('after_failure');
+    await client.query('begin');
+    await client.query(SESSION_SETTINGS, settingsAs('no_such_role'));
+    await expect(client.query(text, ['a'])).rejects.toThrow('role "no_such_role" does not exist');
+    await client.query('rollback');
+    const missing = `select n from no_such_table_${process.pid} where n = $1`;
+    await client.query('begin');
+    await client.query(SESSION_SETTINGS, settingsAs('none'));
+    await expect(client.query(missing, [1])).rejects.toThrow('does not exist');
+    await client.query('rollback');
+    await client.query(`create temporary table no_such_table_${process.pid} (n int)`);
+    await client.query('begin');
+    await client.query(SESSION_SETTINGS, settingsAs('none'));
+    const found = await client.query(missing, [1]);
+    const { rows } = await client.query(text, ['b']);
+    await client.query('commit');
+    expect([found.rows, Object.values(rows[0])]).toEqual([[], ['b']]);
+  });
+});
+
 onPostgres('PipelinedClient after the session settings', () => {
   let proxy: HoldingProxy;
   let observer: Client;

@@ -4,7 +4,7 @@ import { type ObjectRow, toStoredObject } from '../rows';
 import type { StorageDatabase } from '../storage-database';
 import { folderScan } from './folder-scan';
 import { DIRECTION, directlyUnder, NAME } from './key-range';
-import { fileColumns, SORT_COLUMN } from './listed-row';
+import { entryColumns, fileColumns, SORT_COLUMN } from './listed-row';
 
 type DirectoryRow = { part: 0 | 1; key: string } & Partial<ObjectRow>;
 
@@ -52,13 +52,13 @@ export function directoryQuery(query: ListObjectsQuery): RawBuilder<DirectoryRow
     files as (
       select ${fileColumns}, row_number() over (order by ${fileOrder}) as n
       from (
-        select o.* from storage.objects o
+        select ${fileColumns} from storage.objects o
         where o.bucket_id = ${query.bucketId} and ${directlyUnder(prefix)} ${matches(sql`o.name`)}
         order by ${fileOrder}
         limit ${wanted}
       ) o
     )
-    select * from (
+    select part, n, key, ${entryColumns} from (
       select 0 as part, f.n, f.key, null::uuid as id, null as bucket_id, null as name, null::uuid as owner,
              null as owner_id, null as version, null::jsonb as metadata, null::jsonb as user_metadata,
              null::timestamptz as created_at, null::timestamptz as updated_at,

@@ -4,7 +4,7 @@ import { type ObjectRow, toStoredObject } from '../rows';
 import type { StorageDatabase } from '../storage-database';
 import { folderScan } from './folder-scan';
 import { DIRECTION, directlyUnder, NAME, startsWith } from './key-range';
-import { fileColumns, SORT_COLUMN } from './listed-row';
+import { entryColumns, fileColumns, SORT_COLUMN } from './listed-row';
 import { decodeCursor, encodeCursor, type PagePosition } from './page-cursor';
 
 type PageRow = { part: 0 | 1; key: string; sort_at: string | null } & Partial<ObjectRow>;
@@ -62,7 +62,7 @@ export function pageQuery(query: ListObjectsV2Query): RawBuilder<PageRow> {
     files as (
       select ${fileColumns}, ${sortAt} as sort_at, row_number() over (order by ${fileOrder}) as n
       from (
-        select o.* from storage.objects o
+        select ${fileColumns} from storage.objects o
         where o.bucket_id = ${bucketId}
           and ${withDelimiter ? directlyUnder(prefix) : startsWith(prefix)}
           and ${filesAfter(query, position)}
@@ -70,7 +70,7 @@ export function pageQuery(query: ListObjectsV2Query): RawBuilder<PageRow> {
         limit ${limit + 1}
       ) o
     )
-    select * from (
+    select part, n, key, sort_key, sort_at, ${entryColumns} from (
       ${folderRows}
       select 1 as part, files.n, files.name as key, files.name as sort_key, files.sort_at, files.id,
              files.bucket_id, files.name, files.owner, files.owner_id, files.version, files.metadata,
