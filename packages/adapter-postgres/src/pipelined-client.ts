@@ -37,6 +37,9 @@ function statementName(text: string, values: unknown): string | undefined {
   return name;
 }
 
+/** The session settings' name when they travel in a prelude (`ScopedQuery` tracks its parsing). */
+const SETTINGS_STATEMENT = 'stowage_session_settings';
+
 const quiet = <T>(promise: Promise<T>) => {
   promise.catch(() => undefined);
   return promise;
@@ -101,7 +104,7 @@ export class PipelinedClient extends Client {
       return sent;
     }
     if (text === SESSION_SETTINGS && prelude.length === 1) {
-      prelude.push({ text, values: args[1] });
+      prelude.push({ text, values: args[1], name: SETTINGS_STATEMENT });
       return Promise.resolve(SETTINGS_HELD);
     }
     this.prelude = undefined;

@@ -4,6 +4,8 @@ import { Query, type QueryResult } from 'pg';
 export interface PreludeStatement {
   readonly text: string;
   readonly values?: readonly string[];
+  /** Prepared under this name once per connection, then only bound. */
+  readonly name?: string;
 }
 
 /** The part of `pg`'s connection a statement is written to. */
@@ -13,7 +15,8 @@ interface Connection {
   readonly parsedStatements: Record<string, string>;
   readonly submittedNamedStatements: Record<string, string>;
   parse(message: { text: string; name?: string; types?: number[] }): void;
-  bind(message: { values?: readonly string[] }): void;
+  bind(message: { statement?: string; values?: readonly string[] }): void;
+  close(message: { type: 'S'; name: string }): void;
   execute(message: Record<string, never>): void;
 }
 
@@ -74,9 +77,15 @@ export class ScopedQuery extends PgQuery {
         // As pg marks it: its own submit then binds the statement without parsing it again.
         connection.submittedNamedStatements[name] = text;
       }
-      for (const statement of this.prelude) {
-        connection.parse({ text: statement.text, types: [] });
-        connection.bind({ values: statement.values ?? [] });
+      for (const { text, values, name } of this.prelude) {
+        if (name === undefined) connection.parse({ text, types: [] });
+        else if (!(name in connection.parsedStatements)) {
+          // Not known to be parsed: an earlier segment may have failed before or after its Parse. Closing
+          // a statement that does not exist is no error, so it is parsed afresh either way.
+          connection.close({ type: 'S', name });
+          connection.parse({ text, name, types: [] });
+        }
+        connection.bind({ statement: name, values: values ?? [] });
         connection.execute({});
       }
       return super.submit(connection);
@@ -90,7 +99,13 @@ export class ScopedQuery extends PgQuery {
   }
 
   override handleCommandComplete(message: unknown, connection: Connection): void {
-    if (this.preludeLeft > 0) this.preludeLeft--;
-    else super.handleCommandComplete(message, connection);
+    if (this.preludeLeft === 0) {
+      super.handleCommandComplete(message, connection);
+      return;
+    }
+    // The statement ran, so it was parsed: from now on this connection only binds it.
+    const { text, name } = this.prelude[this.prelude.length - this.preludeLeft] as PreludeStatement;
+    if (name !== undefined) connection.parsedStatements[name] = text;
+    this.preludeLeft--;
   }
 }

@@ -98,6 +98,24 @@ onPostgres('PipelinedClient named statements', () => {
     expect((await prepared()).filter((statement) => statement === text)).toHaveLength(1);
   });
 
+  it('prepares the session settings once, even when their first use failed', async () => {
+    const text = unique('settings');
+    const settingsPrepared = async () =>
+      (await prepared()).filter((statement) => statement === SESSION_SETTINGS);
+    const readRole = async (role: string) => {
+      await client.query('begin');
+      await client.query(SESSION_SETTINGS, settingsAs(role));
+      const { rows } = await client.query(`${text}, current_user as role`, ['x']);
+      await client.query('commit');
+      return rows[0].role as string;
+    };
+    // The first use fails after the settings were parsed, so the connection cannot know they were.
+    await expect(readRole('no_such_role')).rejects.toThrow('role "no_such_role" does not exist');
+    await client.query('rollback');
+    expect([await readRole('authenticated'), await readRole('anon')]).toEqual(['authenticated', 'anon']);
+    expect(await settingsPrepared()).toEqual([SESSION_SETTINGS]);
+  });
+
   it('never names a statement without values or with a star', async () => {
     await client.query(`select * from (select $1::text as star_${process.pid}) s`, ['a']);
     await client.query(`select s.* from (select $1::text as star_${process.pid}) s`, ['a']);
