@@ -1,4 +1,4 @@
-import type { StoredObject } from '@stowage/core';
+import type { ListedObject, StoredObject } from '@stowage/core';
 import { z } from 'zod';
 
 const timestamp = z.iso.datetime();
@@ -46,7 +46,7 @@ export const listedEntryJsonSchema = z.object({
 type ListedEntryJson = z.output<typeof listedEntryJsonSchema>;
 
 /** A file entry of a listing; `name` is given because v1 names are relative to the prefix. */
-export const listedObjectJson = (name: string, object: StoredObject): ListedEntryJson => ({
+export const listedObjectJson = (name: string, object: ListedObject): ListedEntryJson => ({
   name,
   id: object.id,
   updated_at: object.updatedAt.toISOString(),

@@ -1,12 +1,14 @@
-import type { ListEntry, ListObjectsQuery } from '@stowage/core';
+import type { ListEntry, ListedObject, ListObjectsQuery } from '@stowage/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type ObjectRow, toStoredObject } from '../rows';
+import type { ObjectRow } from '../rows';
 import type { StorageDatabase } from '../storage-database';
 import { folderScan } from './folder-scan';
 import { DIRECTION, directlyUnder, NAME } from './key-range';
-import { entryColumns, fileColumns, SORT_COLUMN } from './listed-row';
+import { fileColumns, SORT_COLUMN } from './listed-row';
 
-type DirectoryRow = { part: 0 | 1; key: string } & Partial<ObjectRow>;
+type DirectoryRow = { part: 0 | 1; key: string } & Partial<
+  Pick<ObjectRow, 'id' | 'metadata' | 'created_at' | 'updated_at' | 'last_accessed_at'>
+>;
 
 /**
  * List v1 in one query: the folders directly under the prefix first (in key order), then its files by the
@@ -22,9 +24,18 @@ export async function listDirectory(
   const { rows } = await directoryQuery(query).execute(db);
   return rows.map((row) => ({
     name: row.key.slice(prefix.length),
-    object: row.part === 1 ? toStoredObject(row as ObjectRow) : null,
+    object: row.part === 1 ? toListedObject(row as Required<DirectoryRow>) : null,
   }));
 }
+
+const toListedObject = (row: Required<DirectoryRow>): ListedObject => ({
+  id: row.id,
+  name: row.key,
+  metadata: row.metadata,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  lastAccessedAt: row.last_accessed_at,
+});
 
 /** `docs` and `docs/` both mean the folder `docs/`; `''` is the root. */
 const folderOf = (prefix: string) => (prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`);
@@ -58,16 +69,13 @@ export function directoryQuery(query: ListObjectsQuery): RawBuilder<DirectoryRow
         limit ${wanted}
       ) o
     )
-    select part, n, key, ${entryColumns} from (
-      select 0 as part, f.n, f.key, null::uuid as id, null as bucket_id, null as name, null::uuid as owner,
-             null as owner_id, null as version, null::jsonb as metadata, null::jsonb as user_metadata,
-             null::timestamptz as created_at, null::timestamptz as updated_at,
-             null::timestamptz as last_accessed_at
+    select part, n, key, id, metadata, created_at, updated_at, last_accessed_at from (
+      select 0 as part, f.n, f.key, null::uuid as id, null::jsonb as metadata, null::timestamptz as created_at,
+             null::timestamptz as updated_at, null::timestamptz as last_accessed_at
       from folders f
       where f.key is not null ${matches(sql`f.key`)}
       union all
-      select 1 as part, files.n, files.name as key, files.id, files.bucket_id, files.name, files.owner,
-             files.owner_id, files.version, files.metadata, files.user_metadata, files.created_at,
+      select 1 as part, files.n, files.name as key, files.id, files.metadata, files.created_at,
              files.updated_at, files.last_accessed_at
       from files
     ) entries

@@ -49,10 +49,16 @@ export interface ListObjectsQuery {
   readonly search?: string;
 }
 
+/** What a v1 listing shows of a file: its row without the owner, the version and the user's metadata. */
+export type ListedObject = Pick<
+  StoredObject,
+  'id' | 'name' | 'metadata' | 'createdAt' | 'updatedAt' | 'lastAccessedAt'
+>;
+
 /** A v1 entry: a file (`object` set) or a sub-folder (`object` null). `name` is relative to the prefix. */
 export interface ListEntry {
   readonly name: string;
-  readonly object: StoredObject | null;
+  readonly object: ListedObject | null;
 }
 
 /** List v2: keys under a prefix, optionally rolled up into folders at the next `/`, with a cursor. */

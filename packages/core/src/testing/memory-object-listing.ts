@@ -1,5 +1,6 @@
 import type {
   ListEntry,
+  ListedObject,
   ListObjectsQuery,
   ListObjectsV2Page,
   ListObjectsV2Query,
@@ -33,6 +34,16 @@ const dateOf = (object: StoredObject, column: Exclude<ObjectSortColumn, 'name'>)
       : object.lastAccessedAt
   ).getTime();
 
+/** The fields of a `ListedObject`, picked from a whole row. */
+export const listedObject = (object: StoredObject): ListedObject => ({
+  id: object.id,
+  name: object.name,
+  metadata: object.metadata,
+  createdAt: object.createdAt,
+  updatedAt: object.updatedAt,
+  lastAccessedAt: object.lastAccessedAt,
+});
+
 /** List v1 over rows already narrowed to what the caller may see. */
 export function listDirectory(objects: Iterable<StoredObject>, query: ListObjectsQuery): ListEntry[] {
   const prefix = query.prefix === '' || query.prefix.endsWith('/') ? query.prefix : `${query.prefix}/`;
@@ -61,7 +72,7 @@ export function listDirectory(objects: Iterable<StoredObject>, query: ListObject
       .map((name) => ({ name, object: null })),
     ...files
       .sort((a, b) => direction * byColumn(a, b))
-      .map((object) => ({ name: object.name.slice(prefix.length), object })),
+      .map((object) => ({ name: object.name.slice(prefix.length), object: listedObject(object) })),
   ];
   return entries.slice(query.offset, query.offset + query.limit);
 }
