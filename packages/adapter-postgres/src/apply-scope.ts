@@ -15,12 +15,15 @@ export const SESSION_SETTINGS = `select set_config('role', $1, true),
        set_config('request.headers', $5, true),
        set_config('request.method', $6, true),
        set_config('request.path', $7, true),
-       set_config('storage.operation', $8, true)`;
+       set_config('storage.operation', $8, true),
+       set_config('jit', 'off', true)`;
 
 /**
  * The first statement of every unit of work: switches the transaction to the caller's role and exposes
  * the claims and the request the way Supabase does, so users' policies read them unchanged. Every
- * setting is transaction-local (`is_local` true), so nothing survives the commit or rollback.
+ * setting is transaction-local (`is_local` true), so nothing survives the commit or rollback. JIT is off:
+ * no statement of a request runs long enough to repay compiling it (50 ms to a second), and a listing's
+ * folder scan, whose depth count the planner cannot know, is costed high enough to trigger it.
  */
 export async function applyScope(trx: Kysely<StorageDatabase>, scope: Scope): Promise<void> {
   const { caller, request } = scope;

@@ -97,16 +97,17 @@ describe('listing plans as service_role', () => {
     },
   );
 
-  it('finds the folders of v1 by the (bucket_id, name "C") index', async () => {
+  it('finds the folders of v1 by the (bucket_id, stowage_depth, name "C") index', async () => {
     expect(indexes(await planOf(directoryQuery(v1({})), 'service_role'))).toContain(
-      'idx_objects_bucket_id_name',
+      'stowage_objects_bucket_stowage_depth_name',
     );
   });
 });
 
-// Under a policy Postgres only lets leakproof conditions into an index scan: the bucket and the name
-// range qualify (text comparisons are leakproof), the depth expression does not. A folder's range still
-// keeps the scan to that folder; at the root the range is the whole bucket, which the policy must read.
+// Under a policy Postgres only lets leakproof conditions into an index scan: the bucket, the name range
+// (text comparisons) and the depth (an integer comparison) all qualify, so the planner picks the index by
+// cost. A folder's range keeps the scan to that folder; at the root the range is the whole bucket, which
+// the policy must read.
 describe('listing plans as authenticated, under a policy', () => {
   it.each(underAFolder)("lists %s within the folder's key range", async (_, statement) => {
     const plan = await planOf(statement, 'authenticated');

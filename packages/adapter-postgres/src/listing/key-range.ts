@@ -33,6 +33,6 @@ export const depthUnder = (prefix: string): number => prefix.split('/').length;
 
 /** Keys directly under `prefix`: in its range, at its depth. */
 export const directlyUnder = (prefix: string): RawBuilder<boolean> =>
-  sql<boolean>`array_length(o.path_tokens, 1) = ${depthUnder(prefix)} and ${startsWith(prefix)}`;
+  sql<boolean>`o.stowage_depth = ${depthUnder(prefix)} and ${startsWith(prefix)}`;
 
 export const DIRECTION = { asc: sql`asc`, desc: sql`desc` } as const;
