@@ -81,6 +81,22 @@ async function blobStoreOn(backend: BlobBackend, tenantId: string) {
 }
 
 /**
+ * Truncates the buckets and every table that refers to them. A request the last test left to finish (an
+ * upload's insert, whose foreign key check waits for the truncate's lock on buckets) can make Postgres
+ * break a deadlock by failing the truncate: it then runs again.
+ */
+async function emptied(db: PostgresMetadataStore['db']): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sql`truncate storage.buckets cascade`.execute(db);
+      return;
+    } catch (error) {
+      if (attempt === 3 || (error as { code?: string }).code !== '40P01') throw error;
+    }
+  }
+}
+
+/**
  * The app on the real metadata store (emptied first: every fixture starts with no buckets) and the given
  * blob backend, under a tenant of its own, with service_role and authenticated bearer headers ready.
  * `storedBlobs` lists what the blob backend holds for this app. The metadata store records the scopes
@@ -91,7 +107,7 @@ export async function storageAppFixture(
   settings: Partial<StorageContext['settings']> = {},
 ) {
   const store = await testMetadataStore();
-  await sql`truncate storage.buckets cascade`.execute(store.db);
+  await emptied(store.db);
   const tenantId = `t${++tenants}`;
   const { blobs, stored } = await blobStoreOn(backend, tenantId);
   const metadata = new ScopeRecordingStore(store);
