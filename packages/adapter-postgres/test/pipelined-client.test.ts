@@ -70,80 +70,73 @@ onPostgres('PipelinedClient', () => {
       await other.end();
     }
   });
-});
 
-onPostgres('PipelinedClient named statements', () => {
-  let client: PipelinedClient;
-  beforeEach(async () => {
-    client = new PipelinedClient({ connectionString: databaseUrl });
-    await client.connect();
-  });
-  afterEach(() => client.end());
-
-  const prepared = async (): Promise<string[]> => {
-    const { rows } = await client.query('select statement from pg_prepared_statements order by statement');
-    return rows.map((row: { statement: string }) => row.statement);
-  };
-  const unique = (label: string) => `select $1::text as ${label}_${process.pid}_${Date.now()}`;
-
-  it('prepares a statement with values once per connection, inside and outside a transaction', async () => {
-    const text = unique('once');
-    await client.query(text, ['a']);
-    await client.query('begin');
-    await client.query(SESSION_SETTINGS, settingsAs('none'));
-    const { rows } = await client.query(text, ['b']);
-    await client.query('commit');
-    await client.query(text, ['c']);
-    expect(Object.values(rows[0])).toEqual(['b']);
-    expect((await prepared()).filter((statement) => statement === text)).toHaveLength(1);
-  });
-
-  it('prepares the session settings once, even when their first use failed', async () => {
-    const text = unique('settings');
-    const settingsPrepared = async () =>
-      (await prepared()).filter((statement) => statement === SESSION_SETTINGS);
-    const readRole = async (role: string) => {
-      await client.query('begin');
-      await client.query(SESSION_SETTINGS, settingsAs(role));
-      const { rows } = await client.query(`${text}, current_user as role`, ['x']);
-      await client.query('commit');
-      return rows[0].role as string;
+  describe('named statements', () => {
+    const prepared = async (): Promise<string[]> => {
+      const { rows } = await client.query('select statement from pg_prepared_statements order by statement');
+      return rows.map((row: { statement: string }) => row.statement);
     };
-    // The first use fails after the settings were parsed, so the connection cannot know they were.
-    await expect(readRole('no_such_role')).rejects.toThrow('role "no_such_role" does not exist');
-    await client.query('rollback');
-    expect([await readRole('authenticated'), await readRole('anon')]).toEqual(['authenticated', 'anon']);
-    expect(await settingsPrepared()).toEqual([SESSION_SETTINGS]);
-  });
+    const unique = (label: string) => `select $1::text as ${label}_${process.pid}_${Date.now()}`;
 
-  it('never names a statement without values or with a star', async () => {
-    await client.query(`select * from (select $1::text as star_${process.pid}) s`, ['a']);
-    await client.query(`select s.* from (select $1::text as star_${process.pid}) s`, ['a']);
-    await client.query(`select 'no values ${process.pid}' as plain`);
-    await client.query(`select count(*) as counted_${process.pid} from (select $1::text) s`, ['a']);
-    expect((await prepared()).filter((statement) => statement.includes(String(process.pid)))).toEqual([
-      `select count(*) as counted_${process.pid} from (select $1::text) s`,
-    ]);
-  });
+    it('prepares a statement with values once per connection, inside and outside a transaction', async () => {
+      const text = unique('once');
+      await client.query(text, ['a']);
+      await client.query('begin');
+      await client.query(SESSION_SETTINGS, settingsAs('none'));
+      const { rows } = await client.query(text, ['b']);
+      await client.query('commit');
+      await client.query(text, ['c']);
+      expect(Object.values(rows[0])).toEqual(['b']);
+      expect((await prepared()).filter((statement) => statement === text)).toHaveLength(1);
+    });
 
-  it('still runs a statement whose first use failed with its settings, and one whose parse failed', async () => {
-    const text = unique('after_failure');
-    await client.query('begin');
-    await client.query(SESSION_SETTINGS, settingsAs('no_such_role'));
-    await expect(client.query(text, ['a'])).rejects.toThrow('role "no_such_role" does not exist');
-    await client.query('rollback');
-    const missing = `select n from no_such_table_${process.pid} where n = $1`;
-    await client.query('begin');
-    await client.query(SESSION_SETTINGS, settingsAs('none'));
-    await expect(client.query(missing, [1])).rejects.toThrow('does not exist');
-    await client.query('rollback');
-    await client.query(`create temporary table no_such_table_${process.pid} (n int)`);
-    await client.query('begin');
-    await client.query(SESSION_SETTINGS, settingsAs('none'));
-    const found = await client.query(missing, [1]);
-    const { rows } = await client.query(text, ['b']);
-    await client.query('commit');
-    expect([found.rows, Object.values(rows[0])]).toEqual([[], ['b']]);
+    it('prepares the session settings once, even when their first use failed', async () => {
+      const text = unique('settings');
+      const settingsPrepared = async () =>
+        (await prepared()).filter((statement) => statement === SESSION_SETTINGS);
+      const readRole = async (role: string) => {
+        await client.query('begin');
+        await client.query(SESSION_SETTINGS, settingsAs(role));
+        const { rows } = await client.query(`${text}, current_user as role`, ['x']);
+        await client.query('commit');
+        return rows[0].role as string;
+      };
+      // The first use fails after the settings were parsed, so the connection cannot know they were.
+      await expect(readRole('no_such_role')).rejects.toThrow('role "no_such_role" does not exist');
+      await client.query('rollback');
+      expect([await readRole('authenticated'), await readRole('anon')]).toEqual(['authenticated', 'anon']);
+      expect(await settingsPrepared()).toEqual([SESSION_SETTINGS]);
+    });
+
+    it('never names a statement without values or with a star', async () => {
+      await client.query(`select * from (select $1::text as star_${process.pid}) s`, ['a']);
+      await client.query(`select s.* from (select $1::text as star_${process.pid}) s`, ['a']);
+      await client.query(`select 'no values ${process.pid}' as plain`);
+      await client.query(`select count(*) as counted_${process.pid} from (select $1::text) s`, ['a']);
+      expect((await prepared()).filter((statement) => statement.includes(String(process.pid)))).toEqual([
+        `select count(*) as counted_${process.pid} from (select $1::text) s`,
+      ]);
+    });
+
+    it('still runs a statement whose first use failed with its settings, and one whose parse failed', async () => {
+      const text = unique('after_failure');
+      await client.query('begin');
+      await client.query(SESSION_SETTINGS, settingsAs('no_such_role'));
+      await expect(client.query(text, ['a'])).rejects.toThrow('role "no_such_role" does not exist');
+      await client.query('rollback');
+      const missing = `select n from no_such_table_${process.pid} where n = $1`;
+      await client.query('begin');
+      await client.query(SESSION_SETTINGS, settingsAs('none'));
+      await expect(client.query(missing, [1])).rejects.toThrow('does not exist');
+      await client.query('rollback');
+      await client.query(`create temporary table no_such_table_${process.pid} (n int)`);
+      await client.query('begin');
+      await client.query(SESSION_SETTINGS, settingsAs('none'));
+      const found = await client.query(missing, [1]);
+      const { rows } = await client.query(text, ['b']);
+      await client.query('commit');
+      expect([found.rows, Object.values(rows[0])]).toEqual([[], ['b']]);
+    });
   });
 });
 
