@@ -153,7 +153,7 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
 
   async findPublicObject(bucketId: string, name: string): Promise<PublicRead | undefined> {
     const compiled = compiledOnce('findPublicObject', () =>
-      sql<PublicObjectRow>`select b.public as bucket_public, ${sql.join(OBJECT_COLUMNS.map((column) => sql.ref(`o.${column}`)))}
+      sql<PublicObjectRow>`select b.public as bucket_public, ${fileColumns}
         from storage.buckets b
         left join storage.objects o on b.public and o.bucket_id = b.id and o.name = ${name}
         where b.id = ${bucketId}`.compile(this.db),

@@ -26,6 +26,8 @@ interface PgQuery {
   name?: string;
   text: string;
   submit(connection: Connection): Error | null;
+  /** Whether this connection has parsed the statement's name, or sent it to be parsed. */
+  hasBeenParsed(connection: Connection): boolean;
   handleDataRow(message: unknown): void;
   handleCommandComplete(message: unknown, connection: Connection): void;
 }
@@ -69,10 +71,7 @@ export class ScopedQuery extends PgQuery {
     connection.stream.cork();
     try {
       const { name, text } = this;
-      if (
-        name !== undefined &&
-        !(name in connection.parsedStatements || name in connection.submittedNamedStatements)
-      ) {
+      if (name !== undefined && !this.hasBeenParsed(connection)) {
         connection.parse({ text, name, types: [] });
         // As pg marks it: its own submit then binds the statement without parsing it again.
         connection.submittedNamedStatements[name] = text;

@@ -1,12 +1,11 @@
 import { sql } from 'kysely';
+import { OBJECT_COLUMNS } from '../rows';
 
-/** The object columns a listing returns. */
-export const fileColumns = sql`o.id, o.bucket_id, o.name, o.owner, o.owner_id, o.version, o.metadata,
-  o.user_metadata, o.created_at, o.updated_at, o.last_accessed_at`;
+/** The object columns every read returns, of the row `o`. */
+export const fileColumns = sql.join(OBJECT_COLUMNS.map((column) => sql.ref(`o.${column}`)));
 
 /** The same columns, as a listing's outer query selects them from its entries. */
-export const entryColumns = sql`id, bucket_id, name, owner, owner_id, version, metadata, user_metadata,
-  created_at, updated_at, last_accessed_at`;
+export const entryColumns = sql.join(OBJECT_COLUMNS.map((column) => sql.ref(column)));
 
 /** Listing sort columns, as references (never text from the request). */
 export const SORT_COLUMN = {
