@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type BigIntStats, closeSync, createReadStream, createWriteStream, fstat, open, read } from 'node:fs';
+import {
+  type BigIntStats,
+  close,
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fstat,
+  fsync,
+  open,
+  read,
+} from 'node:fs';
 import {
   type FileHandle,
   mkdir,
@@ -12,7 +22,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { type ByteRange, errors, StorageError } from '@stowage/core';
@@ -43,6 +53,8 @@ const STREAM_CHUNK = 256 * 1024;
 const openFd = promisify(open);
 const readFd = promisify(read);
 const fstatFd = promisify(fstat);
+const fsyncFd = promisify(fsync);
+const closeFd = promisify(close);
 
 /** A blob written to a temporary file, with the stats it had when it was synced. */
 export interface TempBlob {
@@ -63,36 +75,39 @@ export class BlobTree {
   }
 
   /**
-   * Streams `source` into a fresh temporary file synced to disk (a large one while it arrives), and stats
-   * it while it is still open (the sidecar records those stats); leaves nothing behind when it fails.
+   * Streams `source` into a fresh temporary file synced to disk (a large one while it arrives), through
+   * `through` when given (one pipeline for both), and stats it while it is still open (the sidecar records
+   * those stats); leaves nothing behind when it fails.
    */
-  async writeTemp(source: AsyncIterable<Buffer>): Promise<TempBlob> {
+  async writeTemp(source: AsyncIterable<Buffer>, through?: Transform): Promise<TempBlob> {
     const path = join(this.tempDir, randomUUID());
-    const handle = await this.createTemp(path);
-    const writes = new WriteBehind(handle.fd);
+    const fd = await this.createTemp(path);
+    const writes = new WriteBehind(fd);
     try {
       // A raw descriptor the stream leaves open: it is synced and stat'ed here before it is closed.
-      await pipeline(source, createWriteStream(path, { fd: handle.fd, autoClose: false, fs: writes }));
+      const file = createWriteStream(path, { fd, autoClose: false, fs: writes });
+      await (through ? pipeline(source, through, file) : pipeline(source, file));
       await writes.sync();
-      const stats = await handle.stat({ bigint: true });
-      await handle.close();
+      const stats = await fstatFd(fd, { bigint: true });
+      // Synced: closing writes nothing back, so it costs less here than a trip to the thread pool.
+      closeSync(fd);
       return { path, stats };
     } catch (error) {
       await writes.settled();
-      await handle.close().catch(() => undefined);
+      await closeFd(fd).catch(() => undefined);
       await unlinkIfPresent(path);
       throw error;
     }
   }
 
   /** Creates a temporary file; its directory is made only when it is missing (the first write). */
-  private async createTemp(path: string): Promise<FileHandle> {
+  private async createTemp(path: string): Promise<number> {
     try {
-      return await openHandle(path, 'wx');
+      return await openFd(path, 'wx');
     } catch (error) {
       if (!hasErrno(error, 'ENOENT')) throw error;
       await mkdir(this.tempDir, { recursive: true });
-      return openHandle(path, 'wx');
+      return openFd(path, 'wx');
     }
   }
 
@@ -233,13 +248,13 @@ async function moveInto(from: string, to: string): Promise<void> {
   }
 }
 
-/** Makes a rename into `dir` durable. */
+/** Makes a rename into `dir` durable; the directory, opened only for reading, is closed synchronously. */
 async function syncDir(dir: string): Promise<void> {
-  const handle = await openHandle(dir, 'r');
+  const fd = await openFd(dir, 'r');
   try {
-    await handle.sync();
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

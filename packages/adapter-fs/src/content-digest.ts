@@ -6,19 +6,20 @@ export class ContentDigest {
   size = 0;
   private readonly hash = createHash('md5');
 
-  /**
-   * `source` as a stream that hashes and counts each chunk on its way: a Transform, so a large body costs
-   * no promise per chunk. An error on either side destroys both.
-   */
-  observe(source: AsyncIterable<Buffer>): Readable {
-    const counted = new Transform({
+  /** A Transform that hashes and counts each chunk on its way: a large body costs no promise per chunk. */
+  transform(): Transform {
+    return new Transform({
       transform: (chunk: Buffer, _encoding, callback: TransformCallback) => {
         this.hash.update(chunk);
         this.size += chunk.length;
         callback(null, chunk);
       },
     });
-    return pipeline(source, counted, () => undefined);
+  }
+
+  /** `source` as a stream through `transform()`. An error on either side destroys both. */
+  observe(source: AsyncIterable<Buffer>): Readable {
+    return pipeline(source, this.transform(), () => undefined);
   }
 
   /** The binary MD5; call once, after the stream has ended. */

@@ -36,7 +36,7 @@ export class FsBlobStore implements BlobStore {
   async put(key: string, body: Readable): Promise<BlobInfo> {
     const file = blobPath(this.tree.root, key);
     const digest = new ContentDigest();
-    const temp = await this.tree.writeTemp(digest.observe(body));
+    const temp = await this.tree.writeTemp(body, digest.transform());
     const etag = digest.digest().toString('hex');
     await this.tree.commit(key, file, temp, etag);
     return { size: digest.size, etag };

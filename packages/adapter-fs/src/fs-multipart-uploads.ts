@@ -37,7 +37,7 @@ export class FsMultipartUploads {
     assertPartNumber(partNumber);
     const upload = await this.find(key, uploadId);
     const digest = new ContentDigest();
-    const temp = await this.tree.writeTemp(digest.observe(body));
+    const temp = await this.tree.writeTemp(body, digest.transform());
     try {
       await rename(temp.path, join(upload, String(partNumber)));
     } catch (error) {
