@@ -243,7 +243,10 @@ async function moveInto(from: string, to: string): Promise<void> {
       return;
     } catch (error) {
       if (!hasErrno(error, 'ENOENT') || attempt === MOVE_ATTEMPTS) throw error;
-      await mkdir(dirname(to), { recursive: true });
+      // A prune can also remove a parent between two of the levels mkdir makes: the next attempt retries.
+      await mkdir(dirname(to), { recursive: true }).catch((failed: unknown) => {
+        if (!hasErrno(failed, 'ENOENT')) throw failed;
+      });
     }
   }
 }
