@@ -1,7 +1,7 @@
-import { webcrypto } from 'node:crypto';
 import type { Caller, TokenService, UrlTokenClaims, UrlTokenScope } from '@stowage/core';
 import { errors, isRole, isStorageError } from '@stowage/core';
-import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { createSigner, createVerifier, TokenError } from 'fast-jwt';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { RoleRefused } from './role-refused';
 import { VerifiedTokenCache } from './verified-token-cache';
 
@@ -16,13 +16,17 @@ export interface JoseTokenServiceOptions {
 
 const URL_TOKEN_ALGORITHM = 'HS256';
 
-/** Caller JWTs and signed-URL tokens with jose: explicit algorithm allow-lists, never `none`. */
+/** Caller JWTs with jose, signed-URL tokens with fast-jwt: explicit algorithm allow-lists, never `none`. */
 export class JoseTokenService implements TokenService {
   private readonly secret: Uint8Array;
   private readonly algorithms: string[];
   private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
-  /** The secret imported once as an HS256 key for signed URLs, rather than at every sign and verify. */
-  private readonly urlKey: Promise<webcrypto.CryptoKey>;
+  /**
+   * Signed-URL tokens are HS256 over the secret, signed and verified with fast-jwt on `node:crypto`:
+   * synchronous, where jose's WebCrypto HMAC is a trip to the thread pool for every sign.
+   */
+  private readonly signUrl: (payload: Record<string, unknown>) => string;
+  private readonly verifyUrl: (token: string) => JWTPayload;
   private readonly callers = new VerifiedTokenCache<Caller>();
   private readonly urlTokens = new VerifiedTokenCache<JWTPayload>();
 
@@ -31,10 +35,12 @@ export class JoseTokenService implements TokenService {
     this.algorithms = (options.jwtAlgorithms ?? ['HS256']).filter((alg) => alg.toLowerCase() !== 'none');
     if (this.algorithms.length === 0) throw new Error('JoseTokenService needs at least one JWT algorithm');
     if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl));
-    this.urlKey = webcrypto.subtle.importKey('raw', this.secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ]);
+    this.signUrl = createSigner({
+      key: options.jwtSecret,
+      algorithm: URL_TOKEN_ALGORITHM,
+      noTimestamp: true,
+    });
+    this.verifyUrl = createVerifier({ key: options.jwtSecret, algorithms: [URL_TOKEN_ALGORITHM] });
   }
 
   async verifyCaller(jwt: string): Promise<Caller> {
@@ -58,15 +64,11 @@ export class JoseTokenService implements TokenService {
 
   async signUrlToken(claims: UrlTokenClaims, expiresIn: number): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: URL_TOKEN_ALGORITHM, typ: 'JWT' })
-      .setIssuedAt(now)
-      .setExpirationTime(now + expiresIn)
-      .sign(await this.urlKey);
+    return this.signUrl({ ...claims, iat: now, exp: now + expiresIn });
   }
 
   async verifyUrlToken(token: string, scope: UrlTokenScope): Promise<UrlTokenClaims> {
-    const payload = this.urlTokens.get(token) ?? (await this.verifyUrlTokenPayload(token));
+    const payload = this.urlTokens.get(token) ?? this.verifyUrlTokenPayload(token);
     if (payload.scope !== scope || typeof payload.url !== 'string') {
       throw errors.invalidSignature('The token is not valid for this operation');
     }
@@ -79,13 +81,13 @@ export class JoseTokenService implements TokenService {
     };
   }
 
-  private async verifyUrlTokenPayload(token: string): Promise<JWTPayload> {
+  private verifyUrlTokenPayload(token: string): JWTPayload {
     try {
-      const { payload } = await jwtVerify(token, await this.urlKey, { algorithms: [URL_TOKEN_ALGORITHM] });
+      const payload = this.verifyUrl(token);
       this.urlTokens.set(token, payload, payload.exp);
       return payload;
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw errors.expiredToken();
+      if (error instanceof TokenError && error.code === TokenError.codes.expired) throw errors.expiredToken();
       throw errors.invalidSignature(`Invalid signature: ${messageOf(error)}`);
     }
   }

@@ -90,6 +90,16 @@ describe('JoseTokenService', () => {
     expect(await codeOf(tokens.verifyUrlToken(expired, 'download'))).toBe('ExpiredToken');
   });
 
+  it('refuses a signed-URL token under any algorithm but HS256', async () => {
+    const claims = { url: 'b/k', scope: 'download' };
+    expect(await codeOf(tokens.verifyUrlToken(await sign(claims, 'HS384'), 'download'))).toBe(
+      'InvalidSignature',
+    );
+    const header = Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url');
+    const unsigned = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+    expect(await codeOf(tokens.verifyUrlToken(unsigned, 'download'))).toBe('InvalidSignature');
+  });
+
   it('verifies RS256 tokens against a JWKS alongside HS256 ones', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
