@@ -37,18 +37,33 @@ const json = (value: object | null) => (value === null ? null : JSON.stringify(v
 const transactionStart = sql<Date>`now()`.as('now');
 
 /**
- * The reads every download, info and sign makes, compiled once (both dialects compile the same Postgres
- * SQL) and then run with each call's values bound: building and compiling the query each time cost
- * more than parsing its answer.
+ * The statements of every request (downloads, info, sign, uploads, deletes) compiled once and then bound
+ * to each call's values: building and compiling the query each time cost more than parsing its answer.
+ * The first call compiles `build` with stand-ins for the values and notes where each lands, so a value may
+ * appear more than once and in any order. Only for statements whose text does not depend on their values
+ * (no `in` list, no column left out when a value is undefined). Both dialects compile the same SQL.
  */
-const compiledReads = new Map<string, CompiledQuery>();
-function compiledOnce(name: string, compile: () => CompiledQuery): CompiledQuery {
-  let compiled = compiledReads.get(name);
-  if (!compiled) {
-    compiled = compile();
-    compiledReads.set(name, compiled);
+const compiledStatements = new Map<string, { compiled: CompiledQuery; order: readonly string[] }>();
+const STAND_IN = '\u0000stowage-value:';
+function bound<V extends Record<string, unknown>>(
+  name: string,
+  values: V,
+  build: (values: V) => CompiledQuery,
+): CompiledQuery {
+  let known = compiledStatements.get(name);
+  if (!known) {
+    const standIns = Object.fromEntries(Object.keys(values).map((key) => [key, `${STAND_IN}${key}`]));
+    const compiled = build(standIns as V);
+    const order = compiled.parameters.map((parameter) => {
+      if (typeof parameter !== 'string' || !parameter.startsWith(STAND_IN)) {
+        throw new Error(`${name}: every parameter must be one of its values`);
+      }
+      return parameter.slice(STAND_IN.length);
+    });
+    known = { compiled, order };
+    compiledStatements.set(name, known);
   }
-  return compiled;
+  return { ...known.compiled, parameters: known.order.map((key) => values[key]) };
 }
 
 /**
@@ -64,10 +79,10 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
   ) {}
 
   async findBucket(id: string): Promise<Bucket | undefined> {
-    const compiled = compiledOnce('findBucket', () =>
-      this.db.selectFrom('storage.buckets').select(BUCKET_COLUMNS).where('id', '=', id).compile(),
+    const compiled = bound('findBucket', { id }, (v) =>
+      this.db.selectFrom('storage.buckets').select(BUCKET_COLUMNS).where('id', '=', v.id).compile(),
     );
-    const { rows } = await statement(this.db.executeQuery<BucketRow>({ ...compiled, parameters: [id] }));
+    const { rows } = await statement(this.db.executeQuery<BucketRow>(compiled));
     const [row] = rows;
     return row && toBucket(row);
   }
@@ -136,12 +151,12 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
   }
 
   async findObject(bucketId: string, name: string): Promise<StoredObject | undefined> {
-    const compiled = compiledOnce('findObject', () =>
+    const compiled = bound('findObject', { bucketId, name }, (v) =>
       this.db
         .selectFrom('storage.objects')
         .select(OBJECT_COLUMNS)
-        .where('bucket_id', '=', bucketId)
-        .where('name', '=', name)
+        .where('bucket_id', '=', v.bucketId)
+        .where('name', '=', v.name)
         .compile(),
     );
     const { rows } = await statement(
@@ -152,15 +167,13 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
   }
 
   async findPublicObject(bucketId: string, name: string): Promise<PublicRead | undefined> {
-    const compiled = compiledOnce('findPublicObject', () =>
-      sql<PublicObjectRow>`select b.public as bucket_public, ${fileColumns}
+    const compiled = bound('findPublicObject', { bucketId, name }, (v) =>
+      sql`select b.public as bucket_public, ${fileColumns}
         from storage.buckets b
-        left join storage.objects o on b.public and o.bucket_id = b.id and o.name = ${name}
-        where b.id = ${bucketId}`.compile(this.db),
+        left join storage.objects o on b.public and o.bucket_id = b.id and o.name = ${v.name}
+        where b.id = ${v.bucketId}`.compile(this.db),
     );
-    const { rows } = await statement(
-      this.db.executeQuery<PublicObjectRow>({ ...compiled, parameters: [name, bucketId] }),
-    );
+    const { rows } = await statement(this.db.executeQuery<PublicObjectRow>(compiled));
     const [row] = rows;
     if (!row) return undefined;
     return { public: row.bucket_public === true, object: row.id === null ? undefined : toStoredObject(row) };
@@ -168,33 +181,35 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
 
   async insertObject(object: NewObject): Promise<StoredObject> {
     const id = randomUUID();
-    const { now } = await statement(
+    const compiled = bound('insertObject', { id, ...objectValues(object) }, (v) =>
       this.db
-        .with('inserted', (db) => db.insertInto('storage.objects').values({ id, ...objectValues(object) }))
+        .with('inserted', (db) => db.insertInto('storage.objects').values(v))
         .selectNoFrom(transactionStart)
-        .executeTakeFirstOrThrow(),
-      {
-        unique: errors.keyAlreadyExists,
-        foreignKey: () => errors.noSuchBucket(),
-      },
+        .compile(),
     );
-    return { id, ...object, createdAt: now, updatedAt: now, lastAccessedAt: now };
+    const { rows } = await statement(this.db.executeQuery<{ now: Date }>(compiled), {
+      unique: errors.keyAlreadyExists,
+      foreignKey: () => errors.noSuchBucket(),
+    });
+    const [row] = rows;
+    if (!row) throw errors.internal('The insert returned no row');
+    return { id, ...object, createdAt: row.now, updatedAt: row.now, lastAccessedAt: row.now };
   }
 
   async upsertObject(object: NewObject): Promise<{ object: StoredObject; previousVersion: string | null }> {
-    const v = objectValues(object);
     // `previous` locks the row being replaced (FOR UPDATE waits for a racing writer, then sees its
     // version). The source's WHERE makes Postgres read it before the insert; read afterwards, the row
     // would already be this statement's own update and the lock would skip it.
-    const { rows } = await statement(
-      sql<ObjectRow & { previous_version: string | null }>`
+    const values = { id: randomUUID(), ...objectValues(object) };
+    const compiled = bound('upsertObject', values, (v) =>
+      sql`
         with previous as (
           select version from storage.objects
           where bucket_id = ${v.bucket_id} and name = ${v.name}
           for update
         )
         insert into storage.objects as o (id, bucket_id, name, owner, owner_id, version, metadata, user_metadata)
-        select ${randomUUID()}::uuid, ${v.bucket_id}, ${v.name}, ${v.owner}::uuid, ${v.owner_id}, ${v.version},
+        select ${v.id}::uuid, ${v.bucket_id}, ${v.name}, ${v.owner}::uuid, ${v.owner_id}, ${v.version},
                ${v.metadata}::jsonb, ${v.user_metadata}::jsonb
         where (select count(*) from previous) >= 0
         on conflict (bucket_id, name) do update set
@@ -204,7 +219,10 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
           metadata = excluded.metadata,
           user_metadata = excluded.user_metadata,
           last_accessed_at = now()
-        returning ${fileColumns}, (select version from previous) as previous_version`.execute(this.db),
+        returning ${fileColumns}, (select version from previous) as previous_version`.compile(this.db),
+    );
+    const { rows } = await statement(
+      this.db.executeQuery<ObjectRow & { previous_version: string | null }>(compiled),
       { foreignKey: () => errors.noSuchBucket() },
     );
     const [row] = rows;
@@ -231,14 +249,15 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
 
   async deleteObjects(bucketId: string, names: readonly string[]): Promise<StoredObject[]> {
     if (names.length === 0) return [];
-    const rows = await statement(
+    const compiled = bound('deleteObjects', { bucketId, names: [...names] }, (v) =>
       this.db
         .deleteFrom('storage.objects')
-        .where('bucket_id', '=', bucketId)
-        .where('name', '=', sql<string>`any(${[...names]})`)
+        .where('bucket_id', '=', v.bucketId)
+        .where('name', '=', sql<string>`any(${v.names})`)
         .returning(OBJECT_COLUMNS)
-        .execute(),
+        .compile(),
     );
+    const { rows } = await statement(this.db.executeQuery<ObjectRow>(compiled));
     return rows.map(toStoredObject);
   }
 
