@@ -1,15 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type BigIntStats,
-  close,
-  closeSync,
-  createReadStream,
-  createWriteStream,
-  fstat,
-  fsync,
-  open,
-  read,
-} from 'node:fs';
+import { type BigIntStats, close, closeSync, createReadStream, fstat, fsync, open, read } from 'node:fs';
 import {
   type FileHandle,
   mkdir,
@@ -26,6 +16,7 @@ import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { type ByteRange, errors, StorageError } from '@stowage/core';
+import { BatchedFileWriter } from './batched-file-writer';
 import { TEMP_DIR } from './blob-path';
 import { sidecarOf, sidecarPath } from './etag-sidecar';
 import { hasErrno } from './has-errno';
@@ -85,7 +76,7 @@ export class BlobTree {
     const writes = new WriteBehind(fd);
     try {
       // A raw descriptor the stream leaves open: it is synced and stat'ed here before it is closed.
-      const file = createWriteStream(path, { fd, autoClose: false, fs: writes });
+      const file = new BatchedFileWriter(fd, writes.writev);
       await (through ? pipeline(source, through, file) : pipeline(source, file));
       await writes.sync();
       const stats = await fstatFd(fd, { bigint: true });

@@ -1,4 +1,5 @@
-import { fdatasync, fsync, write, writev } from 'node:fs';
+import { fdatasync, fsync, writev } from 'node:fs';
+import type { WriteChunks } from './batched-file-writer';
 
 /**
  * How many bytes a blob's stream writes between two background flushes. Syncing a 1 GiB file only at the
@@ -10,15 +11,12 @@ export const FLUSH_EVERY = 16 * 1024 * 1024;
 /** How a flush is made: `fdatasync` unless a test watches it. */
 export type Flush = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
 
-type WriteCallback = (error: NodeJS.ErrnoException | null, written: number, buffer: Buffer) => void;
-type WritevCallback = (error: NodeJS.ErrnoException | null, written: number, buffers: Buffer[]) => void;
-
 /**
- * The file calls of a write stream (its `fs` option) over a descriptor its opener owns. Each time `every`
- * more bytes are written, they start an `fdatasync` without waiting for it, so the disk takes a large blob
- * while more of it arrives; one flush runs at a time. `sync` makes the file durable. The stream never
- * closes the descriptor, not even when it is destroyed: the opener closes it, after `settled`, once no
- * write or flush still uses it, so the number is never closed twice or under a call of the thread pool.
+ * The writes of a blob's file (a `BatchedFileWriter`'s) over a descriptor its opener owns. Each time
+ * `every` more bytes are written, they start an `fdatasync` without waiting for it, so the disk takes a
+ * large blob while more of it arrives; one flush runs at a time. `sync` makes the file durable. The opener
+ * closes the descriptor after `settled`, once no write or flush still uses it, so the number is never
+ * closed twice or under a call of the thread pool.
  */
 export class WriteBehind {
   private written = 0;
@@ -34,37 +32,12 @@ export class WriteBehind {
     private readonly flush: Flush = fdatasync,
   ) {}
 
-  readonly write = (
-    fd: number,
-    buffer: Buffer,
-    offset: number,
-    length: number,
-    position: number | null,
-    callback: WriteCallback,
-  ): void => {
+  readonly writev: WriteChunks = (fd, buffers, position, callback) => {
     this.inFlight++;
-    write(fd, buffer, offset, length, position, (error, written, data) => {
+    writev(fd, buffers, position, (error, written) => {
       this.wrote(written);
-      callback(error, written, data);
+      callback(error, written);
     });
-  };
-
-  readonly writev = (
-    fd: number,
-    buffers: Buffer[],
-    position: number | null,
-    callback: WritevCallback,
-  ): void => {
-    this.inFlight++;
-    writev(fd, buffers, position, (error, written, data) => {
-      this.wrote(written);
-      callback(error, written, data as Buffer[]);
-    });
-  };
-
-  /** What a destroyed stream calls to close the descriptor: nothing, the opener closes it. */
-  readonly close = (_fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void => {
-    callback(null);
   };
 
   /** Waits until no write or flush is under way; never rejects. */

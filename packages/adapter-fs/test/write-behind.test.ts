@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, fdatasync } from 'node:fs';
+import { fdatasync } from 'node:fs';
 import { mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { md5Hex, readAll, rejectionOf } from '@stowage/core/testing';
 import { FsBlobStore } from '../src';
+import { BatchedFileWriter } from '../src/batched-file-writer';
 import { FLUSH_EVERY, type Flush, WriteBehind } from '../src/write-behind';
 
 const KIB = 1024;
@@ -29,12 +30,12 @@ describe('WriteBehind', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  /** Streams `source` into a new file through a WriteBehind flushing every 4 KiB with `flush`. */
+  /** Streams `source` into a new file, 2 KiB per write, through a WriteBehind flushing every 4 KiB with `flush`. */
   async function writeThrough(source: Readable, flush: Flush) {
     const handle = await open(join(dir, 'blob'), 'wx');
     const writes = new WriteBehind(handle.fd, 4 * KIB, flush);
     try {
-      await pipeline(source, createWriteStream('', { fd: handle.fd, autoClose: false, fs: writes }));
+      await pipeline(source, new BatchedFileWriter(handle.fd, writes.writev, 2 * KIB));
       await writes.sync();
     } finally {
       await writes.settled();
