@@ -1,4 +1,3 @@
-import { writev } from 'node:fs';
 import { Writable } from 'node:stream';
 
 /**
@@ -9,7 +8,7 @@ import { Writable } from 'node:stream';
  */
 export const WRITE_BATCH = 128 * 1024;
 
-/** How gathered chunks reach the file: `fs.writev` at the file's position, or a `WriteBehind`'s. */
+/** How gathered chunks reach the file at its position: a `WriteBehind`'s `writev`, or a test's. */
 export type WriteChunks = (
   fd: number,
   buffers: Buffer[],
@@ -29,7 +28,7 @@ export class BatchedFileWriter extends Writable {
 
   constructor(
     private readonly fd: number,
-    private readonly writeChunks: WriteChunks = writev,
+    private readonly writeChunks: WriteChunks,
     private readonly batch = WRITE_BATCH,
   ) {
     super({ highWaterMark: batch });
