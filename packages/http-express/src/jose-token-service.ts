@@ -35,11 +35,7 @@ export class JoseTokenService implements TokenService {
     this.algorithms = (options.jwtAlgorithms ?? ['HS256']).filter((alg) => alg.toLowerCase() !== 'none');
     if (this.algorithms.length === 0) throw new Error('JoseTokenService needs at least one JWT algorithm');
     if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl));
-    this.signUrl = createSigner({
-      key: options.jwtSecret,
-      algorithm: URL_TOKEN_ALGORITHM,
-      noTimestamp: true,
-    });
+    this.signUrl = createSigner({ key: options.jwtSecret, algorithm: URL_TOKEN_ALGORITHM });
     this.verifyUrl = createVerifier({ key: options.jwtSecret, algorithms: [URL_TOKEN_ALGORITHM] });
   }
 

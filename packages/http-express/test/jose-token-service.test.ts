@@ -78,6 +78,18 @@ describe('JoseTokenService', () => {
     expect(await codeOf(tokens.verifyUrlToken(token, 'download'))).toBe('InvalidSignature');
   });
 
+  it('stamps a signed-URL token with when it was issued and when it expires', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const token = await tokens.signUrlToken({ url: 'b/k', scope: 'download' }, 60);
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload.iat).toBeGreaterThanOrEqual(before);
+    expect(payload.exp).toBe(payload.iat + 60);
+  });
+
   it('refuses a tampered or expired signed-URL token', async () => {
     const token = await tokens.signUrlToken({ url: 'b/k', scope: 'download' }, 60);
     const [header, , signature] = token.split('.');
