@@ -30,7 +30,10 @@ describe('WriteBehind', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  /** Streams `source` into a new file, 2 KiB per write, through a WriteBehind flushing every 4 KiB with `flush`. */
+  /**
+   * Streams `source` into a new file, 2 KiB per write, through a WriteBehind flushing every 4 KiB with
+   * `flush`.
+   */
   async function writeThrough(source: Readable, flush: Flush) {
     const handle = await open(join(dir, 'blob'), 'wx');
     const writes = new WriteBehind(handle.fd, 4 * KIB, flush);
