@@ -7,6 +7,7 @@ const BEGUN = answer('BEGIN');
 const COMMITTED = answer('COMMIT');
 const ROLLED_BACK = answer('ROLLBACK');
 const SETTINGS_HELD = answer('SELECT');
+const NOTED = answer('EMPTY');
 /** The answer to a `commit` or `rollback` that is not waited for. */
 const ended = (text: string) => (text === 'commit' ? COMMITTED : ROLLED_BACK);
 /**
@@ -37,6 +38,13 @@ function statementName(text: string, values: unknown): string | undefined {
   return name;
 }
 
+/**
+ * Told to `PipelinedClient` after `begin` (and the settings), before the transaction's first statement:
+ * that statement is the transaction's only one, so its `commit` leaves with it. A comment, so it would do
+ * nothing should it ever reach Postgres.
+ */
+export const COMMIT_WITH_NEXT = '-- stowage: the next statement is the only one, commit with it';
+
 /** The session settings' name when they travel in a prelude (`ScopedQuery` tracks its parsing). */
 const SETTINGS_STATEMENT = 'stowage_session_settings';
 
@@ -60,12 +68,22 @@ const quiet = <T>(promise: Promise<T>) => {
  * nothing they could lose, and the connection goes back to the pool at once. They leave with the next
  * statement on this connection, in the same write, or at the end of this turn of the event loop. Postgres
  * answers statements in the order they were sent, so the next transaction still begins after them.
+ *
+ * After `COMMIT_WITH_NEXT`, the transaction's first statement leaves with its `commit`, in its own Sync
+ * behind the statement's: one write and one round trip for the whole transaction. Should the statement
+ * fail, Postgres answers that `commit` of an aborted transaction as a rollback. The transaction's own
+ * `commit` or `rollback` then only waits for that answer, and any other statement is refused: it would
+ * run after the commit, as the session's own user.
  */
 export class PipelinedClient extends Client {
   /** `begin`, and the settings if they followed it, answered but not sent yet. */
   private prelude?: PreludeStatement[];
   private corked = false;
   private onlyReads = false;
+  /** The transaction's first statement still to come, to be sent with its commit. */
+  private commitWithNext = false;
+  /** The commit sent with the transaction's only statement, until the transaction ends. */
+  private sentCommit?: Promise<QueryResult>;
 
   constructor(config?: ClientConfig) {
     super({ ...config, pipeline: true } as ClientConfig);
@@ -82,6 +100,12 @@ export class PipelinedClient extends Client {
         name === undefined ? args : [{ text, values: args[1], name }],
       ) as Promise<QueryResult>;
     const prelude = this.prelude;
+    if (this.sentCommit) return this.afterSentCommit(text);
+    if (text === COMMIT_WITH_NEXT) {
+      if (!prelude) return Promise.reject(new Error('PipelinedClient: commit-with-next belongs after begin'));
+      this.commitWithNext = true;
+      return Promise.resolve(NOTED);
+    }
     if (typeof text !== 'string' || typeof args[args.length - 1] === 'function') {
       if (prelude) throw new Error('PipelinedClient: only text statements may follow begin');
       return send();
@@ -108,11 +132,14 @@ export class PipelinedClient extends Client {
       return Promise.resolve(SETTINGS_HELD);
     }
     this.prelude = undefined;
+    const withCommit = this.commitWithNext;
+    this.commitWithNext = false;
     if (text === 'commit' || text === 'rollback') {
       this.onlyReads = false;
       return Promise.resolve(ended(text));
     }
     if (!READ.test(text)) this.onlyReads = false;
+    if (withCommit) this.cork();
     const sent = new Promise<QueryResult>((resolve, reject) => {
       const query = new ScopedQuery(
         prelude,
@@ -123,8 +150,29 @@ export class PipelinedClient extends Client {
       );
       Reflect.apply(Client.prototype.query, this, [query]);
     });
+    if (withCommit) {
+      this.sentCommit = quiet(
+        Reflect.apply(Client.prototype.query, this, ['commit', []]) as Promise<QueryResult>,
+      );
+    }
     this.uncork();
     return sent;
+  }
+
+  /** The end of a transaction whose commit left with its statement; refuses any other statement. */
+  private afterSentCommit(text: unknown): Promise<QueryResult> {
+    const sentCommit = this.sentCommit as Promise<QueryResult>;
+    if (text !== 'commit' && text !== 'rollback') {
+      return Promise.reject(
+        new Error('PipelinedClient: this transaction was sent with its commit; no statement may follow'),
+      );
+    }
+    this.sentCommit = undefined;
+    if (text === 'commit') return sentCommit;
+    return sentCommit.then(
+      () => ROLLED_BACK,
+      () => ROLLED_BACK,
+    );
   }
 
   private get socket(): { cork(): void; uncork(): void } {

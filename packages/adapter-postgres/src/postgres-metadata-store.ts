@@ -1,15 +1,24 @@
-import { isStorageError, type MetadataStore, type MetadataTransaction, type Scope } from '@stowage/core';
-import type { Kysely } from 'kysely';
+import {
+  isStorageError,
+  type MetadataStore,
+  type MetadataTransaction,
+  type Scope,
+  type UnitOfWorkOptions,
+} from '@stowage/core';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { AdvisoryUploadLocks } from './advisory-upload-locks';
 import { applyScope } from './apply-scope';
 import { type ParsedPostgresConfig, type PostgresConfig, postgresConfigSchema } from './config';
 import { fromDatabaseError } from './database-error';
 import { migrate } from './migrator';
 import { type OpenDatabase, openDatabase, type PoolUse, type QueryObserver } from './open-database';
+import { COMMIT_WITH_NEXT } from './pipelined-client';
 import { PostgresMetadataTransaction } from './postgres-metadata-transaction';
 import { PostgresMultipartUploadStore } from './postgres-multipart-upload-store';
 import { PostgresResumableUploadStore } from './postgres-resumable-upload-store';
 import type { StorageDatabase } from './storage-database';
+
+const COMMIT_WITH_NEXT_QUERY = CompiledQuery.raw(COMMIT_WITH_NEXT);
 
 /** Carries a dry run's result out of the transaction it rolls back. */
 class DryRunResult {
@@ -52,8 +61,17 @@ export class PostgresMetadataStore implements MetadataStore {
     );
   }
 
-  transaction<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
-    return this.unitOfWork(scope, work, false);
+  /**
+   * With `oneStatement`, a server's connection sends the commit with the statement; PGlite, in the same
+   * process, has no round trip to save.
+   */
+  transaction<T>(
+    scope: Scope,
+    work: (tx: MetadataTransaction) => Promise<T>,
+    options?: UnitOfWorkOptions,
+  ): Promise<T> {
+    const commitWithStatement = options?.oneStatement === true && !this.database.singleConnection;
+    return this.unitOfWork(scope, work, false, commitWithStatement);
   }
 
   async dryRun<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
@@ -78,11 +96,17 @@ export class PostgresMetadataStore implements MetadataStore {
     return this.closed;
   }
 
-  private unitOfWork<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>, rollback: boolean) {
+  private unitOfWork<T>(
+    scope: Scope,
+    work: (tx: MetadataTransaction) => Promise<T>,
+    rollback: boolean,
+    commitWithStatement = false,
+  ) {
     const run = async () => {
       try {
         return await this.db.transaction().execute(async (trx) => {
           await applyScope(trx, scope);
+          if (commitWithStatement) await trx.executeQuery(COMMIT_WITH_NEXT_QUERY);
           const result = await work(new PostgresMetadataTransaction(trx, scope.caller.role));
           if (rollback) throw new DryRunResult(result);
           return result;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { SESSION_SETTINGS } from '../src/apply-scope';
-import { PipelinedClient } from '../src/pipelined-client';
+import { COMMIT_WITH_NEXT, PipelinedClient } from '../src/pipelined-client';
 import { ScopedQuery } from '../src/scoped-query';
 import { lastStatementOf } from './support/backend-activity';
 import { failureOf } from './support/fixtures';
@@ -205,6 +205,57 @@ onPostgres('PipelinedClient after the session settings', () => {
     expect(await beforeTheNextTurn(client.query('commit'))).toMatchObject({ command: 'COMMIT' });
     await sleep(100);
     expect(await lastStatementIn('idle')).toBe('select pg_backend_pid() as pid');
+  });
+
+  describe('with the commit sent with the only statement', () => {
+    async function sendOnly(statement: string, values?: unknown[]) {
+      await client.query('begin');
+      await client.query(SESSION_SETTINGS, settingsAs('none'));
+      expect(await beforeTheNextTurn(client.query(COMMIT_WITH_NEXT))).toMatchObject({ rows: [] });
+      return client.query(statement, values);
+    }
+
+    it('sends the commit with the statement: the server has committed before any answer came back', async () => {
+      await client.query('create temporary table written (n int)');
+      proxy.hold();
+      const answer = sendOnly('insert into written values (1)');
+      for (let tries = 0; (await lastStatementIn('idle')) !== 'commit'; tries++) {
+        if (tries > 100) throw new Error('the commit never reached the server');
+        await sleep(10);
+      }
+      proxy.release();
+      expect(await answer).toMatchObject({ command: 'INSERT', rowCount: 1 });
+      expect(await client.query('commit')).toMatchObject({ command: 'COMMIT' });
+      expect((await client.query('select count(*)::int as n from written')).rows).toEqual([{ n: 1 }]);
+    });
+
+    it('ends the transaction of a failed statement: Postgres takes the commit for a rollback', async () => {
+      await expect(sendOnly('select 1 / 0')).rejects.toThrow('division by zero');
+      expect(await client.query('rollback')).toMatchObject({ command: 'ROLLBACK' });
+      expect(await lastStatementIn('idle')).toBe('commit');
+      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    });
+
+    it('refuses a second statement, which would run after the commit, and never sends it', async () => {
+      const sequence = `pipelined_${process.pid}_${Date.now()}`;
+      await observer.query(`create sequence ${sequence}`);
+      try {
+        await sendOnly('select 1');
+        await expect(client.query('select setval($1::regclass, 5)', [sequence])).rejects.toThrow(
+          'no statement may follow',
+        );
+        expect(await client.query('rollback')).toMatchObject({ command: 'ROLLBACK' });
+        expect((await observer.query(`select is_called from ${sequence}`)).rows).toEqual([
+          { is_called: false },
+        ]);
+      } finally {
+        await observer.query(`drop sequence ${sequence}`);
+      }
+    });
+
+    it('is refused outside a transaction', async () => {
+      await expect(client.query(COMMIT_WITH_NEXT)).rejects.toThrow('belongs after begin');
+    });
   });
 
   describe('when the settings fail', () => {

@@ -19,7 +19,11 @@ export interface MetadataStore {
    * Runs `work` in one transaction under the scope's role and claims. Commits when `work` resolves, rolls
    * back when it rejects (and rethrows). Nothing of the scope outlives the transaction.
    */
-  transaction<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T>;
+  transaction<T>(
+    scope: Scope,
+    work: (tx: MetadataTransaction) => Promise<T>,
+    options?: UnitOfWorkOptions,
+  ): Promise<T>;
 
   /**
    * Like `transaction`, but always rolls back: asks "would the caller be allowed to do this?" without
@@ -29,6 +33,16 @@ export interface MetadataStore {
 
   /** Releases connections. */
   close(): Promise<void>;
+}
+
+/** How a store may run a unit of work. */
+export interface UnitOfWorkOptions {
+  /**
+   * The work makes exactly one statement and cannot fail once that statement has succeeded. The store
+   * may then send the commit together with the statement (one round trip instead of two): the statement
+   * is committed as soon as it succeeds, and rolled back when it fails. A second statement is refused.
+   */
+  readonly oneStatement?: boolean;
 }
 
 /** What a read through a bucket's public flag finds. */

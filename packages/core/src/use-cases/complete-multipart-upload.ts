@@ -82,7 +82,9 @@ async function assemble(
     input.parts.map((part) => ({ partNumber: part.partNumber, etag: bare(part.etag) })),
   );
   try {
-    const written = await context.metadata.transaction(scope, (tx) => writeObjectRow(tx, row(blob), true));
+    const written = await context.metadata.transaction(scope, (tx) => writeObjectRow(tx, row(blob), true), {
+      oneStatement: true,
+    });
     if (written.previousVersion !== null && written.previousVersion !== upload.version) {
       await deleteBlobsOf(context, [
         { bucketId: upload.bucketId, name: upload.key, version: written.previousVersion },

@@ -23,7 +23,9 @@ export async function deleteObjects(
     throw errors.invalidRequest(`Provide between 1 and ${MAX_DELETE_PREFIXES} prefixes`);
   }
   names.forEach(assertKey);
-  const deleted = await context.metadata.transaction(scope, (tx) => tx.deleteObjects(bucketId, names));
+  const deleted = await context.metadata.transaction(scope, (tx) => tx.deleteObjects(bucketId, names), {
+    oneStatement: true,
+  });
   await deleteBlobsOf(context, deleted);
   return deleted;
 }

@@ -46,7 +46,7 @@ export async function findUploadTarget(
 export const uploadLimitOf = (context: StorageContext, bucket: Bucket): number | null =>
   smallestLimit(context.settings.uploadFileSizeLimit, bucket.fileSizeLimit);
 
-/** Writes a row as an upload does: insert, or insert-or-replace with upsert. */
+/** Writes a row as an upload does, in one statement: insert, or insert-or-replace with upsert. */
 export async function writeObjectRow(
   tx: MetadataTransaction,
   row: NewObject,
@@ -97,8 +97,10 @@ export async function uploadObject(
   const blob = await context.blobs.put(location, limited);
 
   try {
-    const written = await context.metadata.transaction(scope, (tx) =>
-      writeObjectRow(tx, row(objectMetadata(input, blob)), input.upsert),
+    const written = await context.metadata.transaction(
+      scope,
+      (tx) => writeObjectRow(tx, row(objectMetadata(input, blob)), input.upsert),
+      { oneStatement: true },
     );
     if (written.previousVersion !== null && written.previousVersion !== version) {
       await deleteBlobsOf(context, [{ bucketId: bucket.id, name: key, version: written.previousVersion }]);

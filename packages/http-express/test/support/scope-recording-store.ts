@@ -1,4 +1,4 @@
-import type { MetadataStore, MetadataTransaction, Scope } from '@stowage/core';
+import type { MetadataStore, MetadataTransaction, Scope, UnitOfWorkOptions } from '@stowage/core';
 
 /** Passes every unit of work to `inner`, keeping the scopes it ran under for tests to read. */
 export class ScopeRecordingStore implements MetadataStore {
@@ -6,9 +6,13 @@ export class ScopeRecordingStore implements MetadataStore {
 
   constructor(private readonly inner: MetadataStore) {}
 
-  transaction<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(
+    scope: Scope,
+    work: (tx: MetadataTransaction) => Promise<T>,
+    options?: UnitOfWorkOptions,
+  ): Promise<T> {
     this.scopes.push(scope);
-    return this.inner.transaction(scope, work);
+    return this.inner.transaction(scope, work, options);
   }
 
   dryRun<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {

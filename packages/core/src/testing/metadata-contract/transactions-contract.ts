@@ -81,6 +81,62 @@ export function transactionsContract(fixture: StoreFixture): void {
       expect(found.map((object) => object?.name ?? null)).toEqual(['1', null, '3', null, '5', null]);
     });
 
+    describe('of one statement', () => {
+      const oneStatement = { oneStatement: true };
+
+      it('commits the statement, and the store runs the next unit after it', async () => {
+        const bucketId = uniqueBucketId();
+        await fixture.run((tx) => tx.createBucket(newBucket(bucketId)));
+        const inserted = await fixture.store.transaction(
+          scope,
+          (tx) => tx.insertObject(newObject(bucketId, 'a.txt')),
+          oneStatement,
+        );
+        expect(await fixture.run((tx) => tx.findObject(bucketId, 'a.txt'))).toEqual(inserted);
+        const deleted = await fixture.store.transaction(
+          scope,
+          (tx) => tx.deleteObjects(bucketId, ['a.txt']),
+          oneStatement,
+        );
+        expect(deleted.map((object) => object.name)).toEqual(['a.txt']);
+        expect(await fixture.run((tx) => tx.findObject(bucketId, 'a.txt'))).toBeUndefined();
+      });
+
+      it("rejects with the statement's error, and the store goes on", async () => {
+        const bucketId = uniqueBucketId();
+        await fixture.run((tx) => tx.createBucket(newBucket(bucketId)));
+        await fixture.run((tx) => tx.insertObject(newObject(bucketId, 'a.txt')));
+        const attempts = [1, 2, 3].map(() =>
+          codeOf(
+            fixture.store.transaction(
+              scope,
+              (tx) => tx.insertObject(newObject(bucketId, 'a.txt')),
+              oneStatement,
+            ),
+          ),
+        );
+        expect(await Promise.all(attempts)).toEqual([
+          'KeyAlreadyExists',
+          'KeyAlreadyExists',
+          'KeyAlreadyExists',
+        ]);
+        await fixture.run((tx) => tx.insertObject(newObject(bucketId, 'b.txt')));
+        expect(await fixture.run((tx) => tx.findObject(bucketId, 'b.txt'))).toMatchObject({ name: 'b.txt' });
+      });
+
+      it('commits nothing when the work makes no statement', async () => {
+        const bucketId = uniqueBucketId();
+        await fixture.run((tx) => tx.createBucket(newBucket(bucketId)));
+        const deleted = await fixture.store.transaction(
+          scope,
+          (tx) => tx.deleteObjects(bucketId, []),
+          oneStatement,
+        );
+        expect(deleted).toEqual([]);
+        expect(await fixture.run((tx) => tx.findBucket(bucketId))).toMatchObject({ id: bucketId });
+      });
+    });
+
     it('lets exactly one of two racing inserts of a name win', async () => {
       const bucketId = uniqueBucketId();
       await fixture.run((tx) => tx.createBucket(newBucket(bucketId)));
