@@ -105,17 +105,20 @@ export class BlobTree {
   /**
    * Makes the temporary file `temp` the blob at `file`, with its etag beside it. Refuses with InvalidKey a
    * file that would collide with a directory of another key.
+   *
+   * The sidecar is written in place, not renamed: one describing another file, or cut short by a crash,
+   * is ignored by its readers (see `recordedEtag`), and the blob only arrives after it. Written first, it
+   * also keeps a concurrent prune from removing the directory before the blob's rename.
    */
   async commit(key: string, file: string, temp: TempBlob, etag: string): Promise<void> {
-    const sidecarTemp = join(this.tempDir, randomUUID());
+    const sidecar = sidecarPath(file);
     try {
-      await writeFile(sidecarTemp, sidecarOf(temp.stats, etag), { flag: 'wx' });
-      await moveInto(sidecarTemp, sidecarPath(file));
-      await moveInto(temp.path, file);
+      await inDirectoryOf(sidecar, () => writeFile(sidecar, sidecarOf(temp.stats, etag)));
+      await inDirectoryOf(file, () => rename(temp.path, file));
       await syncDir(dirname(file));
     } catch (error) {
       // A sidecar left without its blob would only be ignored; removing it keeps the tree clean.
-      await Promise.all([temp.path, sidecarTemp, sidecarPath(file)].map(unlinkIfPresent));
+      await Promise.all([temp.path, sidecar].map(unlinkIfPresent));
       if (hasErrno(error, ...COLLISIONS)) {
         throw new StorageError('InvalidKey', `Key ${key} collides with a folder of another key`);
       }
@@ -224,13 +227,13 @@ function bufferStream(bytes: Buffer): Readable {
 }
 
 /**
- * Renames `from` to `to`. `to`'s directory is created only when the rename finds it missing (usually it
- * exists: one system call instead of three), and again if a concurrent prune removes it meanwhile.
+ * Runs `step`, which makes the file `to`. `to`'s directory is created only when the step finds it missing
+ * (usually it exists: a new key's is the exception), and again if a concurrent prune removes it meanwhile.
  */
-async function moveInto(from: string, to: string): Promise<void> {
+async function inDirectoryOf(to: string, step: () => Promise<void>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await rename(from, to);
+      await step();
       return;
     } catch (error) {
       if (!hasErrno(error, 'ENOENT') || attempt === MOVE_ATTEMPTS) throw error;
