@@ -1,11 +1,19 @@
 import { createPostgresMetadataStore } from '@stowage/adapter-postgres';
 import { createScratchDatabase } from '@stowage/adapter-postgres/testing';
 import { sql } from 'kysely';
+import { Client } from 'pg';
+import { cpuMs } from './process-stats';
 
 /** The database the server under test uses: a fresh one, migrated, with the bench user's policies. */
 export interface BenchDatabase {
   /** `DATABASE_URL` for the server; undefined on embedded PGlite. */
   readonly databaseUrl?: string;
+  /**
+   * The CPU time, in ms, that each Postgres backend serving the database has used so far; undefined on
+   * PGlite, which runs in the server's own process, and when the backends are not processes of this
+   * machine.
+   */
+  backendCpu?(): Promise<Map<number, number> | undefined>;
   drop(): Promise<void>;
 }
 
@@ -46,5 +54,26 @@ export async function prepareBenchDatabase(
     await scratch?.drop();
     throw error;
   }
-  return { databaseUrl: scratch?.url, drop: async () => scratch?.drop() };
+  if (!scratch) return { drop: async () => undefined };
+  const observer = new Client({ connectionString: serverUrl });
+  await observer.connect();
+  const name = decodeURIComponent(new URL(scratch.url).pathname.slice(1));
+  return {
+    databaseUrl: scratch.url,
+    async backendCpu() {
+      const { rows } = await observer.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = $1',
+        [name],
+      );
+      try {
+        return new Map(rows.map(({ pid }) => [pid, cpuMs(pid)]));
+      } catch {
+        return undefined;
+      }
+    },
+    async drop() {
+      await observer.end();
+      await scratch.drop();
+    },
+  };
 }

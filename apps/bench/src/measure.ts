@@ -12,6 +12,8 @@ export interface RunFigures {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly cpuMsPerRequest: number;
+  /** Of the Postgres backends serving Stowage's database; NaN for the baseline and where not measured. */
+  readonly dbCpuMsPerRequest: number;
 }
 
 /** A side's figures over the runs of a scenario: medians, every error, memory. */
@@ -36,7 +38,15 @@ export const median = (values: readonly number[]): number =>
     0.5,
   );
 
-function figuresOf(load: LoadResult, cpu: number): RunFigures {
+/** What the backends in `after` used since `before`; one that began meanwhile counts from nothing. */
+function cpuSince(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number {
+  if (!before || !after) return Number.NaN;
+  let used = 0;
+  for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
+  return used;
+}
+
+function figuresOf(load: LoadResult, cpu: number, dbCpu: number): RunFigures {
   const seconds = load.elapsedMs / 1000;
   const latencies = [...load.latenciesMs].sort((a, b) => a - b);
   const errors = Object.values(load.errors).reduce((sum, n) => sum + n, 0);
@@ -48,6 +58,7 @@ function figuresOf(load: LoadResult, cpu: number): RunFigures {
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     cpuMsPerRequest: cpu / Math.max(1, load.ok + errors),
+    dbCpuMsPerRequest: dbCpu / Math.max(1, load.ok + errors),
   };
 }
 
@@ -61,12 +72,14 @@ class SideRunner {
   constructor(
     readonly server: ChildServer,
     readonly side: ScenarioSide,
+    private readonly backendCpu: () => Promise<Map<number, number> | undefined> = async () => undefined,
   ) {
     this.pool = connectionPool(server.origin, side.connections);
     this.rssBeforeMiB = rssMiB(server.pid);
   }
 
   async run(measured: boolean): Promise<void> {
+    const dbCpuBefore = await this.backendCpu();
     const cpuBefore = cpuMs(this.server.pid);
     const load = await runLoad(
       this.pool,
@@ -75,9 +88,10 @@ class SideRunner {
       this.side.request,
     );
     const cpu = cpuMs(this.server.pid) - cpuBefore;
+    const dbCpu = cpuSince(dbCpuBefore, await this.backendCpu());
     for (const [kind, n] of Object.entries(load.errors)) this.errors[kind] = (this.errors[kind] ?? 0) + n;
     Object.assign(this.errorSamples, { ...load.errorSamples, ...this.errorSamples });
-    if (measured) this.runs.push(figuresOf(load, cpu));
+    if (measured) this.runs.push(figuresOf(load, cpu, dbCpu));
   }
 
   result(rssPeakMiB: number): SideFigures {
@@ -89,6 +103,7 @@ class SideRunner {
         p50Ms: of((run) => run.p50Ms),
         p99Ms: of((run) => run.p99Ms),
         cpuMsPerRequest: of((run) => run.cpuMsPerRequest),
+        dbCpuMsPerRequest: of((run) => run.dbCpuMsPerRequest),
       },
       runs: this.runs,
       errors: this.errors,
@@ -111,9 +126,10 @@ export async function measureScenario(
   servers: { stowage: ChildServer; baseline: ChildServer },
   sides: { stowage: ScenarioSide; baseline: ScenarioSide },
   runs: number,
+  backendCpu?: () => Promise<Map<number, number> | undefined>,
 ): Promise<{ stowage: SideFigures; baseline: SideFigures }> {
   const baseline = new SideRunner(servers.baseline, sides.baseline);
-  const stowage = new SideRunner(servers.stowage, sides.stowage);
+  const stowage = new SideRunner(servers.stowage, sides.stowage, backendCpu);
   const sampler = new RssSampler([servers.stowage.pid, servers.baseline.pid]);
   try {
     await baseline.run(false);

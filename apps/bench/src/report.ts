@@ -71,6 +71,7 @@ export function markdownTable(report: BenchReport): string {
       `${fixed(ours.median.p50Ms, 2)} (${times(ours.median.p50Ms, theirs.median.p50Ms)})`,
       `${fixed(ours.median.p99Ms, 2)} (${times(ours.median.p99Ms, theirs.median.p99Ms)})`,
       `${fixed(ours.median.cpuMsPerRequest, 3)} (${times(ours.median.cpuMsPerRequest, theirs.median.cpuMsPerRequest)})`,
+      fixed(ours.median.dbCpuMsPerRequest, 3),
       `${fixed(ours.rssPeakMiB, 0)} (+${fixed(ours.rssPeakMiB - ours.rssBeforeMiB, 0)})`,
       `${errorCount(ours)} / ${errorCount(theirs)}`,
     ];
@@ -83,8 +84,8 @@ export function markdownTable(report: BenchReport): string {
       `${report.quick ? ' (quick mode)' : ''}, 32 connections unless the scenario says otherwise; ` +
       `Stowage logging at \`${report.logLevel}\`. ${report.startedAt}.`,
     '',
-    '| scenario | Stowage | baseline | ratio | target | p50 ms (× baseline) | p99 ms (× baseline) | server CPU ms/request (× baseline) | Stowage RSS peak MiB (+ over its start) | errors Stowage / baseline |',
-    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|',
+    '| scenario | Stowage | baseline | ratio | target | p50 ms (× baseline) | p99 ms (× baseline) | server CPU ms/request (× baseline) | Postgres CPU ms/request | Stowage RSS peak MiB (+ over its start) | errors Stowage / baseline |',
+    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map((cells) => `| ${cells.join(' | ')} |`),
     '',
     `Resting RSS: Stowage ${fixed(stowage.startMiB, 0)} MiB after start-up, ${fixed(stowage.endMiB, 0)} MiB 2 s ` +

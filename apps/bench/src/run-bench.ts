@@ -63,7 +63,12 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     );
     for (const scenario of chosen) {
       const sides = await scenario.setup(env);
-      const figures = await measureScenario({ stowage, baseline }, sides, options.timing.runs);
+      const figures = await measureScenario(
+        { stowage, baseline },
+        sides,
+        options.timing.runs,
+        stowage.database.backendCpu,
+      );
       const ratio = figures.stowage.median.reqPerSec / figures.baseline.median.reqPerSec;
       const report: ScenarioReport = {
         id: scenario.id,

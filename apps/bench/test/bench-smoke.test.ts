@@ -38,6 +38,11 @@ describe('pnpm bench', () => {
       expect(side?.median.p99Ms).toBeGreaterThanOrEqual(side?.median.p50Ms ?? Number.NaN);
     }
     expect(download?.ratio).toBeGreaterThan(0);
+    // Postgres's own CPU is measured on a server of this machine; PGlite's is in the server's column.
+    const dbCpu = download?.stowage.median.dbCpuMsPerRequest;
+    if (db === 'postgres') expect(dbCpu).toBeGreaterThan(0);
+    else expect(dbCpu).toBeNaN();
+    expect(download?.baseline.median.dbCpuMsPerRequest).toBeNaN();
     expect(report.resting.stowage.startMiB).toBeGreaterThan(0);
     expect(report.resting.stowage.restedMiB).toBeGreaterThan(0);
     const written = JSON.parse(await readFile(path.join(outDir, `${db}.json`), 'utf8'));
