@@ -40,10 +40,10 @@ function statementName(text: string, values: unknown): string | undefined {
 
 /**
  * Told to `PipelinedClient` after `begin` (and the settings), before the transaction's first statement:
- * that statement is the transaction's only one, so its `commit` leaves with it. A comment, so it would do
- * nothing should it ever reach Postgres.
+ * that statement is the transaction's only one. A comment, so it would do nothing should it ever reach
+ * Postgres.
  */
-export const COMMIT_WITH_NEXT = '-- stowage: the next statement is the only one, commit with it';
+export const ONLY_STATEMENT_NEXT = "-- stowage: the next statement is the transaction's only one";
 
 /** The session settings' name when they travel in a prelude (`ScopedQuery` tracks its parsing). */
 const SETTINGS_STATEMENT = 'stowage_session_settings';
@@ -69,21 +69,22 @@ const quiet = <T>(promise: Promise<T>) => {
  * statement on this connection, in the same write, or at the end of this turn of the event loop. Postgres
  * answers statements in the order they were sent, so the next transaction still begins after them.
  *
- * After `COMMIT_WITH_NEXT`, the transaction's first statement leaves with its `commit`, in its own Sync
- * behind the statement's: one write and one round trip for the whole transaction. Should the statement
- * fail, Postgres answers that `commit` of an aborted transaction as a rollback. The transaction's own
- * `commit` or `rollback` then only waits for that answer, and any other statement is refused: it would
- * run after the commit, as the session's own user.
+ * After `ONLY_STATEMENT_NEXT`, the transaction's first statement leaves with the settings but without
+ * `begin`, and no `commit` follows it: Postgres runs the messages up to a Sync as one implicit transaction,
+ * which it commits at the Sync when all of them succeeded and rolls back otherwise, and the settings, being
+ * transaction-local, end with it. The statement's answer comes after that end, so the transaction's own
+ * `commit` or `rollback` is answered at once; any other statement is refused, since it would run outside
+ * the transaction, as the session's own user.
  */
 export class PipelinedClient extends Client {
   /** `begin`, and the settings if they followed it, answered but not sent yet. */
   private prelude?: PreludeStatement[];
   private corked = false;
   private onlyReads = false;
-  /** The transaction's first statement still to come, to be sent with its commit. */
-  private commitWithNext = false;
-  /** The commit sent with the transaction's only statement, until the transaction ends. */
-  private sentCommit?: Promise<QueryResult>;
+  /** The transaction's first statement, still to come, is its only one. */
+  private onlyNext = false;
+  /** The transaction's only statement has left; the transaction ends with it. */
+  private onlySent = false;
 
   constructor(config?: ClientConfig) {
     super({ ...config, pipeline: true } as ClientConfig);
@@ -100,10 +101,11 @@ export class PipelinedClient extends Client {
         name === undefined ? args : [{ text, values: args[1], name }],
       ) as Promise<QueryResult>;
     const prelude = this.prelude;
-    if (this.sentCommit) return this.afterSentCommit(text);
-    if (text === COMMIT_WITH_NEXT) {
-      if (!prelude) return Promise.reject(new Error('PipelinedClient: commit-with-next belongs after begin'));
-      this.commitWithNext = true;
+    if (this.onlySent) return this.afterOnlyStatement(text);
+    if (text === ONLY_STATEMENT_NEXT) {
+      if (!prelude)
+        return Promise.reject(new Error('PipelinedClient: only-statement-next belongs after begin'));
+      this.onlyNext = true;
       return Promise.resolve(NOTED);
     }
     if (typeof text !== 'string' || typeof args[args.length - 1] === 'function') {
@@ -132,17 +134,18 @@ export class PipelinedClient extends Client {
       return Promise.resolve(SETTINGS_HELD);
     }
     this.prelude = undefined;
-    const withCommit = this.commitWithNext;
-    this.commitWithNext = false;
+    const only = this.onlyNext;
+    this.onlyNext = false;
     if (text === 'commit' || text === 'rollback') {
       this.onlyReads = false;
       return Promise.resolve(ended(text));
     }
     if (!READ.test(text)) this.onlyReads = false;
-    if (withCommit) this.cork();
+    this.onlySent = only;
     const sent = new Promise<QueryResult>((resolve, reject) => {
       const query = new ScopedQuery(
-        prelude,
+        // The prelude's first statement is `begin`: the only statement's transaction is implicit.
+        only ? prelude.slice(1) : prelude,
         text,
         args[1],
         (error, result) => (error ? reject(error) : resolve(result)),
@@ -150,29 +153,19 @@ export class PipelinedClient extends Client {
       );
       Reflect.apply(Client.prototype.query, this, [query]);
     });
-    if (withCommit) {
-      this.sentCommit = quiet(
-        Reflect.apply(Client.prototype.query, this, ['commit', []]) as Promise<QueryResult>,
-      );
-    }
     this.uncork();
     return sent;
   }
 
-  /** The end of a transaction whose commit left with its statement; refuses any other statement. */
-  private afterSentCommit(text: unknown): Promise<QueryResult> {
-    const sentCommit = this.sentCommit as Promise<QueryResult>;
+  /** The end of a transaction that ended with its only statement; refuses any other statement. */
+  private afterOnlyStatement(text: unknown): Promise<QueryResult> {
     if (text !== 'commit' && text !== 'rollback') {
       return Promise.reject(
-        new Error('PipelinedClient: this transaction was sent with its commit; no statement may follow'),
+        new Error('PipelinedClient: this transaction ended with its only statement; no statement may follow'),
       );
     }
-    this.sentCommit = undefined;
-    if (text === 'commit') return sentCommit;
-    return sentCommit.then(
-      () => ROLLED_BACK,
-      () => ROLLED_BACK,
-    );
+    this.onlySent = false;
+    return Promise.resolve(ended(text));
   }
 
   private get socket(): { cork(): void; uncork(): void } {

@@ -12,13 +12,13 @@ import { type ParsedPostgresConfig, type PostgresConfig, postgresConfigSchema } 
 import { fromDatabaseError } from './database-error';
 import { migrate } from './migrator';
 import { type OpenDatabase, openDatabase, type PoolUse, type QueryObserver } from './open-database';
-import { COMMIT_WITH_NEXT } from './pipelined-client';
+import { ONLY_STATEMENT_NEXT } from './pipelined-client';
 import { PostgresMetadataTransaction } from './postgres-metadata-transaction';
 import { PostgresMultipartUploadStore } from './postgres-multipart-upload-store';
 import { PostgresResumableUploadStore } from './postgres-resumable-upload-store';
 import type { StorageDatabase } from './storage-database';
 
-const COMMIT_WITH_NEXT_QUERY = CompiledQuery.raw(COMMIT_WITH_NEXT);
+const ONLY_STATEMENT_NEXT_QUERY = CompiledQuery.raw(ONLY_STATEMENT_NEXT);
 
 /** Carries a dry run's result out of the transaction it rolls back. */
 class DryRunResult {
@@ -62,16 +62,16 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   /**
-   * With `oneStatement`, a server's connection sends the commit with the statement; PGlite, in the same
-   * process, has no round trip to save.
+   * With `oneStatement`, a server's connection sends the statement, with the settings, as a transaction of
+   * its own, without `begin` and `commit`; PGlite, in the same process, has no round trip to save.
    */
   transaction<T>(
     scope: Scope,
     work: (tx: MetadataTransaction) => Promise<T>,
     options?: UnitOfWorkOptions,
   ): Promise<T> {
-    const commitWithStatement = options?.oneStatement === true && !this.database.singleConnection;
-    return this.unitOfWork(scope, work, false, commitWithStatement);
+    const onlyStatement = options?.oneStatement === true && !this.database.singleConnection;
+    return this.unitOfWork(scope, work, false, onlyStatement);
   }
 
   async dryRun<T>(scope: Scope, work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
@@ -100,13 +100,13 @@ export class PostgresMetadataStore implements MetadataStore {
     scope: Scope,
     work: (tx: MetadataTransaction) => Promise<T>,
     rollback: boolean,
-    commitWithStatement = false,
+    onlyStatement = false,
   ) {
     const run = async () => {
       try {
         return await this.db.transaction().execute(async (trx) => {
           await applyScope(trx, scope);
-          if (commitWithStatement) await trx.executeQuery(COMMIT_WITH_NEXT_QUERY);
+          if (onlyStatement) await trx.executeQuery(ONLY_STATEMENT_NEXT_QUERY);
           const result = await work(new PostgresMetadataTransaction(trx, scope.caller.role));
           if (rollback) throw new DryRunResult(result);
           return result;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { SESSION_SETTINGS } from '../src/apply-scope';
-import { COMMIT_WITH_NEXT, PipelinedClient } from '../src/pipelined-client';
+import { ONLY_STATEMENT_NEXT, PipelinedClient } from '../src/pipelined-client';
 import { ScopedQuery } from '../src/scoped-query';
 import { lastStatementOf } from './support/backend-activity';
 import { failureOf } from './support/fixtures';
@@ -207,36 +207,60 @@ onPostgres('PipelinedClient after the session settings', () => {
     expect(await lastStatementIn('idle')).toBe('select pg_backend_pid() as pid');
   });
 
-  describe('with the commit sent with the only statement', () => {
-    async function sendOnly(statement: string, values?: unknown[]) {
+  describe("with the transaction's only statement", () => {
+    async function sendOnly(statement: string, values?: unknown[], role = 'none') {
       await client.query('begin');
-      await client.query(SESSION_SETTINGS, settingsAs('none'));
-      expect(await beforeTheNextTurn(client.query(COMMIT_WITH_NEXT))).toMatchObject({ rows: [] });
+      await client.query(SESSION_SETTINGS, settingsAs(role));
+      expect(await beforeTheNextTurn(client.query(ONLY_STATEMENT_NEXT))).toMatchObject({ rows: [] });
       return client.query(statement, values);
     }
 
-    it('sends the commit with the statement: the server has committed before any answer came back', async () => {
-      await client.query('create temporary table written (n int)');
-      proxy.hold();
-      const answer = sendOnly('insert into written values (1)');
-      for (let tries = 0; (await lastStatementIn('idle')) !== 'commit'; tries++) {
-        if (tries > 100) throw new Error('the commit never reached the server');
-        await sleep(10);
+    it('sends it with the settings as a transaction of its own, committed when its answer comes', async () => {
+      const table = `pipelined_${process.pid}_${Date.now()}`;
+      await observer.query(`create table ${table} (n int, method text)`);
+      try {
+        proxy.hold();
+        const answer = sendOnly(`insert into ${table} values (1, current_setting('request.method', true))`);
+        // The server ran it and ended the transaction before any answer came back: no begin, no commit.
+        for (let tries = 0; !/^insert into/.test(await lastStatementIn('idle')); tries++) {
+          if (tries > 100) throw new Error('the insert never ended on the server');
+          await sleep(10);
+        }
+        expect((await observer.query(`select n, method from ${table}`)).rows).toEqual([
+          { n: 1, method: 'GET' },
+        ]);
+        proxy.release();
+        expect(await answer).toMatchObject({ command: 'INSERT', rowCount: 1 });
+        expect(await beforeTheNextTurn(client.query('commit'))).toMatchObject({ command: 'COMMIT' });
+      } finally {
+        await observer.query(`drop table ${table}`);
       }
-      proxy.release();
-      expect(await answer).toMatchObject({ command: 'INSERT', rowCount: 1 });
-      expect(await client.query('commit')).toMatchObject({ command: 'COMMIT' });
-      expect((await client.query('select count(*)::int as n from written')).rows).toEqual([{ n: 1 }]);
     });
 
-    it('ends the transaction of a failed statement: Postgres takes the commit for a rollback', async () => {
+    it('leaves neither the role nor the claims to the next statement on the connection', async () => {
+      const { rows } = await sendOnly(
+        `select current_user as role, current_setting('request.method', true) as method`,
+        undefined,
+        'anon',
+      );
+      expect(rows).toEqual([{ role: 'anon', method: 'GET' }]);
+      await client.query('commit');
+      const after = await client.query(
+        `select current_user as role, current_setting('request.method', true) as method`,
+      );
+      expect(after.rows[0].role).not.toBe('anon');
+      expect(after.rows[0].method ?? '').toBe('');
+    });
+
+    it('rolls back a statement that fails, and the connection goes on outside any transaction', async () => {
       await expect(sendOnly('select 1 / 0')).rejects.toThrow('division by zero');
-      expect(await client.query('rollback')).toMatchObject({ command: 'ROLLBACK' });
-      expect(await lastStatementIn('idle')).toBe('commit');
-      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+      expect(await beforeTheNextTurn(client.query('rollback'))).toMatchObject({ command: 'ROLLBACK' });
+      expect((await client.query(`select now() = statement_timestamp() as outside`)).rows).toEqual([
+        { outside: true },
+      ]);
     });
 
-    it('refuses a second statement, which would run after the commit, and never sends it', async () => {
+    it('refuses a second statement, which would run outside the transaction, and never sends it', async () => {
       const sequence = `pipelined_${process.pid}_${Date.now()}`;
       await observer.query(`create sequence ${sequence}`);
       try {
@@ -254,7 +278,7 @@ onPostgres('PipelinedClient after the session settings', () => {
     });
 
     it('is refused outside a transaction', async () => {
-      await expect(client.query(COMMIT_WITH_NEXT)).rejects.toThrow('belongs after begin');
+      await expect(client.query(ONLY_STATEMENT_NEXT)).rejects.toThrow('belongs after begin');
     });
   });
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Scope, systemScope } from '@stowage/core';
 import { sql } from 'kysely';
 import { Client } from 'pg';
@@ -52,6 +53,17 @@ describe('the session of a unit of work', () => {
 
   it('leaves nothing of the role or claims on the connection after a commit', async () => {
     await made.store.transaction(alice, (tx) => tx.findObject('b', 'k'));
+    expect(blank(await session())).toEqual(clean);
+  });
+
+  it('leaves nothing after a unit of one statement, run without a begin and a commit of its own', async () => {
+    await made.store.transaction(alice, (tx) => tx.findObject('b', 'k'), { oneStatement: true });
+    expect(blank(await session())).toEqual(clean);
+  });
+
+  it('leaves nothing after a unit of one statement that failed', async () => {
+    const attempt = made.store.transaction(alice, (tx) => tx.insertObject(row('k')), { oneStatement: true });
+    expect(await codeOf(attempt)).toBe('AccessDenied');
     expect(blank(await session())).toEqual(clean);
   });
 
@@ -150,5 +162,25 @@ onPostgres('round trips on Postgres', () => {
     );
     proxy.release();
     expect(await found).toBeUndefined();
+  });
+
+  it('sends a unit of one statement with the session settings and ends it there: one round trip', async () => {
+    const { pid } = await sql<{ pid: number }>`select pg_backend_pid() as pid`
+      .execute(made.store.db)
+      .then(({ rows }) => rows[0] ?? { pid: 0 });
+    proxy.hold();
+    const inserted = made.store.transaction(service, (tx) => tx.insertObject(row('one')), {
+      oneStatement: true,
+    });
+    // Ended before any answer came back: the backend is idle, out of any transaction, after the insert.
+    for (let tries = 0; !/^with "inserted"/.test(await lastStatementOf(observer, pid, 'idle')); tries++) {
+      if (tries > 100) throw new Error('the insert never ended on the server');
+      await sleep(10);
+    }
+    proxy.release();
+    expect(await inserted).toMatchObject({ name: 'one' });
+    expect(await made.store.transaction(service, (tx) => tx.findObject('b', 'one'))).toMatchObject({
+      name: 'one',
+    });
   });
 });

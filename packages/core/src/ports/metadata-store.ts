@@ -39,8 +39,8 @@ export interface MetadataStore {
 export interface UnitOfWorkOptions {
   /**
    * The work makes exactly one statement and cannot fail once that statement has succeeded. The store
-   * may then send the commit together with the statement (one round trip instead of two): the statement
-   * is committed as soon as it succeeds, and rolled back when it fails. A second statement is refused.
+   * may then run the statement as a transaction of its own, saving its begin and commit: it is committed
+   * as soon as it succeeds, and rolled back when it fails. A second statement is refused.
    */
   readonly oneStatement?: boolean;
 }

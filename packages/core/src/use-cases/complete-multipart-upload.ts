@@ -9,6 +9,7 @@ import {
   uploadBlobKey,
 } from './find-multipart-upload';
 import { deleteBlobsOf } from './object-blob-key';
+import { ONE_STATEMENT } from './one-statement';
 import { findUploadTarget, objectMetadata, uploadLimitOf, writeObjectRow } from './upload-object';
 import { MAX_PART_NUMBER } from './upload-part';
 
@@ -82,9 +83,11 @@ async function assemble(
     input.parts.map((part) => ({ partNumber: part.partNumber, etag: bare(part.etag) })),
   );
   try {
-    const written = await context.metadata.transaction(scope, (tx) => writeObjectRow(tx, row(blob), true), {
-      oneStatement: true,
-    });
+    const written = await context.metadata.transaction(
+      scope,
+      (tx) => writeObjectRow(tx, row(blob), true),
+      ONE_STATEMENT,
+    );
     if (written.previousVersion !== null && written.previousVersion !== upload.version) {
       await deleteBlobsOf(context, [
         { bucketId: upload.bucketId, name: upload.key, version: written.previousVersion },

@@ -2,6 +2,7 @@ import { assertBucketName } from '../domain/bucket-name';
 import type { Scope } from '../domain/caller';
 import { assertKey, isValidKey } from '../domain/object-key';
 import { errors } from '../errors';
+import { ONE_STATEMENT } from './one-statement';
 import type { StorageContext } from './storage-context';
 
 export interface SignedUrlResult {
@@ -31,13 +32,18 @@ export async function createSignedUrls(
 ): Promise<SignedUrlResult[]> {
   assertBucketName(bucketId);
   assertExpiry(expiresIn);
-  const readable = await context.metadata.transaction(scope, async (tx) => {
-    const found = new Set<string>();
-    for (const path of new Set(paths)) {
-      if (isValidKey(path) && (await tx.findObject(bucketId, path))) found.add(path);
-    }
-    return found;
-  });
+  const unique = new Set(paths);
+  const readable = await context.metadata.transaction(
+    scope,
+    async (tx) => {
+      const found = new Set<string>();
+      for (const path of unique) {
+        if (isValidKey(path) && (await tx.findObject(bucketId, path))) found.add(path);
+      }
+      return found;
+    },
+    unique.size === 1 ? ONE_STATEMENT : undefined,
+  );
   return Promise.all(
     paths.map(async (path) => ({
       path,

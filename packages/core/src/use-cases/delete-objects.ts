@@ -4,6 +4,7 @@ import { assertKey } from '../domain/object-key';
 import type { StoredObject } from '../domain/stored-object';
 import { errors } from '../errors';
 import { deleteBlobsOf } from './object-blob-key';
+import { ONE_STATEMENT } from './one-statement';
 import type { StorageContext } from './storage-context';
 
 export const MAX_DELETE_PREFIXES = 1000;
@@ -23,9 +24,11 @@ export async function deleteObjects(
     throw errors.invalidRequest(`Provide between 1 and ${MAX_DELETE_PREFIXES} prefixes`);
   }
   names.forEach(assertKey);
-  const deleted = await context.metadata.transaction(scope, (tx) => tx.deleteObjects(bucketId, names), {
-    oneStatement: true,
-  });
+  const deleted = await context.metadata.transaction(
+    scope,
+    (tx) => tx.deleteObjects(bucketId, names),
+    ONE_STATEMENT,
+  );
   await deleteBlobsOf(context, deleted);
   return deleted;
 }

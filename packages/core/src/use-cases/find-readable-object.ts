@@ -3,6 +3,7 @@ import { type Scope, systemScope } from '../domain/caller';
 import { assertKey } from '../domain/object-key';
 import type { StoredObject } from '../domain/stored-object';
 import { errors } from '../errors';
+import { ONE_STATEMENT } from './one-statement';
 import type { StorageContext } from './storage-context';
 
 /** How a read reached the object: through the caller's policies, a public bucket, or a signed URL. */
@@ -24,11 +25,17 @@ export async function findReadableObject(
   assertBucketName(bucketId);
   assertKey(key);
   if (access === 'authenticated') {
-    const visible = await context.metadata.transaction(scope, (tx) => tx.findObject(bucketId, key));
+    const visible = await context.metadata.transaction(
+      scope,
+      (tx) => tx.findObject(bucketId, key),
+      ONE_STATEMENT,
+    );
     if (visible) return visible;
   }
-  const found = await context.metadata.transaction(systemScope(scope.operation, scope.request), (tx) =>
-    tx.findPublicObject(bucketId, key),
+  const found = await context.metadata.transaction(
+    systemScope(scope.operation, scope.request),
+    (tx) => tx.findPublicObject(bucketId, key),
+    ONE_STATEMENT,
   );
   if (!found?.public && access === 'public') throw errors.noSuchBucket();
   if (!found?.object) throw errors.noSuchKey();

@@ -7,6 +7,7 @@ import type {
   ListObjectsV2Query,
 } from '../domain/stored-object';
 import { errors } from '../errors';
+import { ONE_STATEMENT } from './one-statement';
 import type { StorageContext } from './storage-context';
 
 const MAX_PAGE = 1000;
@@ -26,7 +27,7 @@ export function listObjects(
 ): Promise<ListEntry[]> {
   assertBucketName(query.bucketId);
   assertPage(query.limit, query.offset);
-  return context.metadata.transaction(scope, (tx) => tx.listObjects(query));
+  return context.metadata.transaction(scope, (tx) => tx.listObjects(query), ONE_STATEMENT);
 }
 
 /** A page of the keys under a prefix that the caller may see, with a cursor to the next. */
@@ -37,5 +38,5 @@ export function listObjectsV2(
 ): Promise<ListObjectsV2Page> {
   assertBucketName(query.bucketId);
   assertPage(query.limit);
-  return context.metadata.transaction(scope, (tx) => tx.listObjectsV2(query));
+  return context.metadata.transaction(scope, (tx) => tx.listObjectsV2(query), ONE_STATEMENT);
 }

@@ -2,6 +2,7 @@ import { type Scope, systemScope } from '../domain/caller';
 import type { StoredObject } from '../domain/stored-object';
 import { errors } from '../errors';
 import type { UrlTokenClaims } from '../ports/token-service';
+import { ONE_STATEMENT } from './one-statement';
 import { assertPathMatchesToken, splitTokenUrl } from './signed-url-path';
 import type { StorageContext } from './storage-context';
 
@@ -18,8 +19,10 @@ export async function findSignedObject(
   const claims = await context.tokens.verifyUrlToken(token, 'download');
   assertPathMatchesToken(requestedPath, claims.url);
   const { bucketId, key } = splitTokenUrl(claims.url);
-  const object = await context.metadata.transaction(systemScope(scope.operation, scope.request), (tx) =>
-    tx.findObject(bucketId, key),
+  const object = await context.metadata.transaction(
+    systemScope(scope.operation, scope.request),
+    (tx) => tx.findObject(bucketId, key),
+    ONE_STATEMENT,
   );
   if (!object) throw errors.noSuchKey();
   return { object, claims };

@@ -10,6 +10,7 @@ import type { NewObject, ObjectMetadata, StoredObject } from '../domain/stored-o
 import { errors } from '../errors';
 import type { MetadataTransaction } from '../ports/metadata-store';
 import { deleteBlobsOf } from './object-blob-key';
+import { ONE_STATEMENT } from './one-statement';
 import { sizeLimit } from './size-limit';
 import type { StorageContext } from './storage-context';
 
@@ -35,8 +36,10 @@ export async function findUploadTarget(
   bucketId: string,
 ): Promise<Bucket> {
   assertBucketName(bucketId);
-  const bucket = await context.metadata.transaction(systemScope(scope.operation, scope.request), (tx) =>
-    tx.findBucket(bucketId),
+  const bucket = await context.metadata.transaction(
+    systemScope(scope.operation, scope.request),
+    (tx) => tx.findBucket(bucketId),
+    ONE_STATEMENT,
   );
   if (!bucket) throw errors.noSuchBucket();
   return bucket;
@@ -100,7 +103,7 @@ export async function uploadObject(
     const written = await context.metadata.transaction(
       scope,
       (tx) => writeObjectRow(tx, row(objectMetadata(input, blob)), input.upsert),
-      { oneStatement: true },
+      ONE_STATEMENT,
     );
     if (written.previousVersion !== null && written.previousVersion !== version) {
       await deleteBlobsOf(context, [{ bucketId: bucket.id, name: key, version: written.previousVersion }]);
