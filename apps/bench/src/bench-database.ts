@@ -62,7 +62,7 @@ export async function prepareBenchDatabase(
     databaseUrl: scratch.url,
     async backendCpu() {
       const { rows } = await observer.query<{ pid: number }>(
-        'select pid from pg_stat_activity where datname = $1',
+        "select pid from pg_stat_activity where datname = $1 and backend_type = 'client backend'",
         [name],
       );
       try {
