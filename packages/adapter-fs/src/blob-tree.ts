@@ -22,8 +22,11 @@ import { sidecarOf, sidecarPath } from './etag-sidecar';
 import { hasErrno } from './has-errno';
 import { WriteBehind } from './write-behind';
 
-/** How often a rename is retried when a concurrent delete prunes its directory away meanwhile. */
-const MOVE_ATTEMPTS = 8;
+/**
+ * How often a file is placed again (the etag sidecar written, the blob renamed in) when a concurrent delete
+ * prunes its directory away meanwhile.
+ */
+const PLACE_ATTEMPTS = 8;
 /** Errors of a key whose file would be a directory, or whose directory is a file, of another key. */
 const COLLISIONS = ['EEXIST', 'ENOTDIR', 'EISDIR', 'ENOTEMPTY'];
 /** Errors of a file that is not there, also because a directory on its way is a file. */
@@ -236,7 +239,7 @@ async function inDirectoryOf(to: string, step: () => Promise<void>): Promise<voi
       await step();
       return;
     } catch (error) {
-      if (!hasErrno(error, 'ENOENT') || attempt === MOVE_ATTEMPTS) throw error;
+      if (!hasErrno(error, 'ENOENT') || attempt === PLACE_ATTEMPTS) throw error;
       // A prune can also remove a parent between two of the levels mkdir makes: the next attempt retries.
       await mkdir(dirname(to), { recursive: true }).catch((failed: unknown) => {
         if (!hasErrno(failed, 'ENOENT')) throw failed;
