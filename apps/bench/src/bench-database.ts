@@ -65,11 +65,14 @@ export async function prepareBenchDatabase(
         "select pid from pg_stat_activity where datname = $1 and backend_type = 'client backend'",
         [name],
       );
-      try {
-        return new Map(rows.map(({ pid }) => [pid, cpuMs(pid)]));
-      } catch {
-        return undefined;
+      // A backend may end between the query and its read; none readable means they are not ours to read.
+      const read = new Map<number, number>();
+      for (const { pid } of rows) {
+        try {
+          read.set(pid, cpuMs(pid));
+        } catch {}
       }
+      return rows.length > 0 && read.size === 0 ? undefined : read;
     },
     async drop() {
       await observer.end();
