@@ -26,6 +26,8 @@ export interface BenchReport {
     loadAverage: { start: number; end: number };
   };
   readonly db: string;
+  /** Whether the bench vacuumed and analyzed the objects before each scenario, as autovacuum was off. */
+  readonly tidied: boolean;
   readonly quick: boolean;
   readonly logLevel: string;
   readonly timing: Record<string, number>;
@@ -82,7 +84,9 @@ export function markdownTable(report: BenchReport): string {
       `(${report.machine.model}), Node ${report.machine.node}, load average ${fixed(report.machine.loadAverage.start, 2)} ` +
       `at start and ${fixed(report.machine.loadAverage.end, 2)} at the end; medians of ${report.timing.runs} runs` +
       `${report.quick ? ' (quick mode)' : ''}, 32 connections unless the scenario says otherwise; ` +
-      `Stowage logging at \`${report.logLevel}\`. ${report.startedAt}.`,
+      `Stowage logging at \`${report.logLevel}\`.` +
+      `${report.tidied ? ' Autovacuum is off on this Postgres server, so the bench runs `vacuum analyze storage.objects` before each scenario.' : ''}` +
+      ` ${report.startedAt}.`,
     '',
     '| scenario | Stowage | baseline | ratio | target | p50 ms (× baseline) | p99 ms (× baseline) | server CPU ms/request (× baseline) | Postgres CPU ms/request | Stowage RSS peak MiB (+ over its start) | errors Stowage / baseline |',
     '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',

@@ -63,6 +63,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     );
     for (const scenario of chosen) {
       const sides = await scenario.setup(env);
+      await stowage.database.tidy?.();
       const figures = await measureScenario(
         { stowage, baseline },
         sides,
@@ -98,6 +99,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
         loadAverage: { start: loadAtStart, end: loadavg()[0] as number },
       },
       db: options.db,
+      tidied: stowage.database.tidy !== undefined,
       quick: options.quick,
       logLevel: options.logLevel,
       timing: { ...options.timing },

@@ -1,8 +1,20 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { parseBenchOptions } from '../src/bench-options';
 import { runBench } from '../src/run-bench';
+
+async function autovacuumOf(serverUrl: string): Promise<string | undefined> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ autovacuum: string }>('show autovacuum');
+    return rows[0]?.autovacuum;
+  } finally {
+    await client.end();
+  }
+}
 
 describe('pnpm bench', () => {
   let outDir: string;
@@ -43,6 +55,7 @@ describe('pnpm bench', () => {
     if (db === 'postgres') expect(dbCpu).toBeGreaterThan(0);
     else expect(dbCpu).toBeNaN();
     expect(download?.baseline.median.dbCpuMsPerRequest).toBeNaN();
+    expect(report.tidied).toBe(db === 'postgres' && (await autovacuumOf(options.serverUrl)) === 'off');
     expect(report.resting.stowage.startMiB).toBeGreaterThan(0);
     expect(report.resting.stowage.restedMiB).toBeGreaterThan(0);
     const written = JSON.parse(await readFile(path.join(outDir, `${db}.json`), 'utf8'));
