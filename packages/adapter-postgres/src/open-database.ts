@@ -6,6 +6,7 @@ import type { ParsedPostgresConfig } from './config';
 import type { MigrationSession } from './migration-session';
 import { PipelinedClient } from './pipelined-client';
 import type { StorageDatabase } from './storage-database';
+import { TYPE_PARSERS } from './timestamp-parser';
 
 /** Told of every query once it settles: how long it took and whether it failed (for metrics). */
 export type QueryObserver = (durationMs: number, failed: boolean) => void;
@@ -44,6 +45,7 @@ function openPool(config: ParsedPostgresConfig, onQuery: QueryObserver | undefin
     Client: PipelinedClient,
     connectionString: config.databaseUrl,
     max: config.poolSize,
+    types: TYPE_PARSERS,
     connectionTimeoutMillis: config.connectionTimeoutMs,
     ...(config.statementTimeoutMs !== undefined && { statement_timeout: config.statementTimeoutMs }),
   });
