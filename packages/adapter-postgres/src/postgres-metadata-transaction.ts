@@ -218,6 +218,19 @@ export class PostgresMetadataTransaction implements MetadataTransaction {
     return row && toStoredObject(row);
   }
 
+  async findObjectNames(bucketId: string, names: readonly string[]): Promise<Set<string>> {
+    const compiled = bound('findObjectNames', { bucketId, names: [...names] }, (v) =>
+      this.db
+        .selectFrom('storage.objects')
+        .select('name')
+        .where('bucket_id', '=', v.bucketId)
+        .where('name', '=', sql<string>`any(${v.names})`)
+        .compile(),
+    );
+    const { rows } = await statement(this.db.executeQuery<{ name: string }>(compiled));
+    return new Set(rows.map((row) => row.name));
+  }
+
   async deleteObjects(bucketId: string, names: readonly string[]): Promise<StoredObject[]> {
     if (names.length === 0) return [];
     const compiled = bound('deleteObjects', { bucketId, names: [...names] }, (v) =>

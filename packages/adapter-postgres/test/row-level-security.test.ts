@@ -82,6 +82,9 @@ describe('a user-folder policy', () => {
   it('lets a user read only its own folder', async () => {
     expect(await as(user(alice), (tx) => tx.findObject('userfiles', `${alice}/a.txt`))).toBeDefined();
     expect(await as(user(alice), (tx) => tx.findObject('userfiles', `${bob}/b.txt`))).toBeUndefined();
+    expect(
+      await as(user(alice), (tx) => tx.findObjectNames('userfiles', [`${alice}/a.txt`, `${bob}/b.txt`])),
+    ).toEqual(new Set([`${alice}/a.txt`]));
     const listing = await as(user(alice), (tx) =>
       tx.listObjects({
         bucketId: 'userfiles',

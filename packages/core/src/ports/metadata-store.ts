@@ -68,6 +68,8 @@ export interface MetadataTransaction {
 
   /** The object row, when it exists and the caller may read it. */
   findObject(bucketId: string, name: string): Promise<StoredObject | undefined>;
+  /** Which of `names` are rows of the bucket that the caller may read, in one statement. */
+  findObjectNames(bucketId: string, names: readonly string[]): Promise<Set<string>>;
   /**
    * A read through a bucket's public flag, in one statement: `undefined` when the bucket does not exist;
    * else the flag and, only when the bucket is public, the object row if there is one.

@@ -115,6 +115,10 @@ class MemoryTransaction implements MetadataTransaction {
     return this.state.objects.get(objectKey(bucketId, name));
   }
 
+  async findObjectNames(bucketId: string, names: readonly string[]): Promise<Set<string>> {
+    return new Set(names.filter((name) => this.state.objects.has(objectKey(bucketId, name))));
+  }
+
   async findPublicObject(bucketId: string, name: string): Promise<PublicRead | undefined> {
     const bucket = this.state.buckets.get(bucketId);
     if (!bucket) return undefined;

@@ -32,18 +32,11 @@ export async function createSignedUrls(
 ): Promise<SignedUrlResult[]> {
   assertBucketName(bucketId);
   assertExpiry(expiresIn);
-  const unique = new Set(paths);
-  const readable = await context.metadata.transaction(
-    scope,
-    async (tx) => {
-      const found = new Set<string>();
-      for (const path of unique) {
-        if (isValidKey(path) && (await tx.findObject(bucketId, path))) found.add(path);
-      }
-      return found;
-    },
-    unique.size === 1 ? ONE_STATEMENT : undefined,
-  );
+  const valid = [...new Set(paths)].filter(isValidKey);
+  const readable =
+    valid.length === 0
+      ? new Set<string>()
+      : await context.metadata.transaction(scope, (tx) => tx.findObjectNames(bucketId, valid), ONE_STATEMENT);
   return Promise.all(
     paths.map(async (path) => ({
       path,

@@ -4,6 +4,7 @@ import {
   newBucket,
   newObject,
   type StoreFixture,
+  scope,
   sleep,
   uniqueBucketId,
 } from './fixture';
@@ -45,6 +46,20 @@ export function objectsContract(fixture: StoreFixture): void {
       expect(await fixture.run((tx) => tx.findObject(bucketId, 'b.txt'))).toBeUndefined();
       expect(await fixture.run((tx) => tx.findObject(other, 'a.txt'))).toBeUndefined();
       expect(await fixture.run((tx) => tx.findObject(bucketId, 'A.TXT'))).toBeUndefined();
+    });
+
+    it('finds which names are rows of the bucket, in one statement', async () => {
+      const bucketId = await emptyBucket();
+      const other = await emptyBucket();
+      await fixture.run((tx) => tx.insertObject(newObject(bucketId, 'a.txt')));
+      await fixture.run((tx) => tx.insertObject(newObject(bucketId, 'docs/b.txt')));
+      await fixture.run((tx) => tx.insertObject(newObject(other, 'c.txt')));
+      const names = ['a.txt', 'c.txt', 'docs/b.txt', 'A.TXT', 'a.txt', 'docs'];
+      const oneStatement = { oneStatement: true };
+      expect(
+        await fixture.store.transaction(scope, (tx) => tx.findObjectNames(bucketId, names), oneStatement),
+      ).toEqual(new Set(['a.txt', 'docs/b.txt']));
+      expect(await fixture.run((tx) => tx.findObjectNames(other, names))).toEqual(new Set(['c.txt']));
     });
 
     it('reads through the public flag: the object only in a public bucket, nothing for a missing one', async () => {
