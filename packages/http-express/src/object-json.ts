@@ -2,6 +2,22 @@ import type { ListedObject, StoredObject } from '@stowage/core';
 import { z } from 'zod';
 
 const timestamp = z.iso.datetime();
+
+let lastTime = Number.NaN;
+let lastIso = '';
+
+/**
+ * `date.toISOString()`, remembering the last instant written: a row's three timestamps are most often
+ * one (an object never replaced or read since its upload), and a listing writes 300 of them.
+ */
+function isoString(date: Date): string {
+  const time = date.getTime();
+  if (time !== lastTime) {
+    lastIso = date.toISOString();
+    lastTime = time;
+  }
+  return lastIso;
+}
 const jsonObject = z.record(z.string(), z.unknown());
 
 export const objectRowJsonSchema = z.object({
@@ -28,9 +44,9 @@ export const objectRowJson = (object: StoredObject): z.output<typeof objectRowJs
   version: object.version,
   metadata: object.metadata,
   user_metadata: object.userMetadata,
-  created_at: object.createdAt.toISOString(),
-  updated_at: object.updatedAt.toISOString(),
-  last_accessed_at: object.lastAccessedAt.toISOString(),
+  created_at: isoString(object.createdAt),
+  updated_at: isoString(object.updatedAt),
+  last_accessed_at: isoString(object.lastAccessedAt),
 });
 
 /** A listing entry: a file, or a folder with every field but `name` null. */
@@ -49,9 +65,9 @@ type ListedEntryJson = z.output<typeof listedEntryJsonSchema>;
 export const listedObjectJson = (name: string, object: ListedObject): ListedEntryJson => ({
   name,
   id: object.id,
-  updated_at: object.updatedAt.toISOString(),
-  created_at: object.createdAt.toISOString(),
-  last_accessed_at: object.lastAccessedAt.toISOString(),
+  updated_at: isoString(object.updatedAt),
+  created_at: isoString(object.createdAt),
+  last_accessed_at: isoString(object.lastAccessedAt),
   metadata: object.metadata,
 });
 
@@ -90,6 +106,6 @@ export const objectInfoJson = (object: StoredObject): z.output<typeof objectInfo
   cache_control: object.metadata?.cacheControl ?? null,
   etag: object.metadata?.eTag ?? null,
   metadata: object.userMetadata,
-  last_modified: object.metadata?.lastModified ?? object.updatedAt.toISOString(),
-  created_at: object.createdAt.toISOString(),
+  last_modified: object.metadata?.lastModified ?? isoString(object.updatedAt),
+  created_at: isoString(object.createdAt),
 });
