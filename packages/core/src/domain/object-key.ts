@@ -2,8 +2,6 @@ import { errors } from '../errors';
 
 export const MAX_KEY_BYTES = 1024;
 
-const utf8 = new TextEncoder();
-
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what we refuse
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -13,7 +11,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  */
 export function isValidKey(key: string): boolean {
   if (key.length === 0 || CONTROL.test(key) || key.startsWith('/')) return false;
-  if (!key.isWellFormed() || utf8.encode(key).length > MAX_KEY_BYTES) return false;
+  if (!key.isWellFormed() || Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return false;
   return key.split('/').every((segment) => segment.length > 0 && segment !== '.' && segment !== '..');
 }
 
