@@ -42,8 +42,12 @@ export function folderScan(scan: FolderScan): RawBuilder<unknown> {
         limit 1
       ) probe
     ) first`;
+  // Not max(): a generic plan made while the table looked empty would compute it over the whole bucket.
   return sql`folder_depth (deepest) as (
-    select max(o.stowage_depth) from storage.objects o where o.bucket_id = ${bucketId}
+    select o.stowage_depth from storage.objects o
+    where o.bucket_id = ${bucketId} and o.stowage_depth is not null
+    order by o.stowage_depth desc
+    limit 1
   ),
   folders (key, n) as (
     (select (${probe(sql``)}), 1)
