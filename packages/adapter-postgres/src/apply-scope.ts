@@ -16,7 +16,17 @@ export const SESSION_SETTINGS = `select set_config('role', $1, true),
        set_config('request.method', $6, true),
        set_config('request.path', $7, true),
        set_config('storage.operation', $8, true),
+       set_config('plan_cache_mode', coalesce($9, current_setting('plan_cache_mode')), true),
        set_config('jit', 'off', true)`;
+
+/** Where `SESSION_SETTINGS` takes its plan cache mode: null keeps the session's own. */
+export const PLAN_CACHE_MODE_VALUE = 8;
+
+/**
+ * Begins the text of a statement that Postgres should run with its generic plan even while its answers are
+ * few: `PipelinedClient` sets `plan_cache_mode` for the transaction that it is the first statement of.
+ */
+export const GENERIC_PLAN = '/* stowage: generic plan */ ';
 
 /**
  * The first statement of every unit of work: switches the transaction to the caller's role and exposes
@@ -40,6 +50,7 @@ export async function applyScope(trx: Kysely<StorageDatabase>, scope: Scope): Pr
       request?.method ?? '',
       request?.path ?? '',
       scope.operation,
+      null,
     ]),
   );
 }

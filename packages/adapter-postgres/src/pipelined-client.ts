@@ -1,5 +1,5 @@
 import { Client, type ClientConfig, type QueryResult } from 'pg';
-import { SESSION_SETTINGS } from './apply-scope';
+import { GENERIC_PLAN, PLAN_CACHE_MODE_VALUE, SESSION_SETTINGS } from './apply-scope';
 import { type PreludeStatement, ScopedQuery } from './scoped-query';
 
 const answer = (command: string): QueryResult => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
@@ -76,6 +76,17 @@ const quiet = <T>(promise: Promise<T>) => {
  * `commit` or `rollback` is answered at once; any other statement is refused, since it would run outside
  * the transaction, as the session's own user.
  */
+/** The prelude, with generic plans in its settings when `text` asks for them (`GENERIC_PLAN`). */
+function withPlanCacheMode(prelude: PreludeStatement[], text: string): PreludeStatement[] {
+  if (!text.startsWith(GENERIC_PLAN)) return prelude;
+  return prelude.map((statement) => {
+    if (statement.name !== SETTINGS_STATEMENT || !Array.isArray(statement.values)) return statement;
+    const values = [...statement.values];
+    values[PLAN_CACHE_MODE_VALUE] = 'force_generic_plan';
+    return { ...statement, values };
+  });
+}
+
 export class PipelinedClient extends Client {
   /** `begin`, and the settings if they followed it, answered but not sent yet. */
   private prelude?: PreludeStatement[];
@@ -145,7 +156,7 @@ export class PipelinedClient extends Client {
     const sent = new Promise<QueryResult>((resolve, reject) => {
       const query = new ScopedQuery(
         // The prelude's first statement is `begin`: the only statement's transaction is implicit.
-        only ? prelude.slice(1) : prelude,
+        withPlanCacheMode(only ? prelude.slice(1) : prelude, text),
         text,
         args[1],
         (error, result) => (error ? reject(error) : resolve(result)),

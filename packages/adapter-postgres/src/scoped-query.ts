@@ -3,7 +3,7 @@ import { Query, type QueryResult } from 'pg';
 /** A statement sent ahead of another, in the same pipeline segment, whose answer nobody reads. */
 export interface PreludeStatement {
   readonly text: string;
-  readonly values?: readonly string[];
+  readonly values?: readonly (string | null)[];
   /** Prepared under this name once per connection, then only bound. */
   readonly name?: string;
 }
@@ -15,7 +15,7 @@ interface Connection {
   readonly parsedStatements: Record<string, string>;
   readonly submittedNamedStatements: Record<string, string>;
   parse(message: { text: string; name?: string; types?: number[] }): void;
-  bind(message: { statement?: string; values?: readonly string[] }): void;
+  bind(message: { statement?: string; values?: readonly (string | null)[] }): void;
   close(message: { type: 'S'; name: string }): void;
   execute(message: Record<string, never>): void;
 }

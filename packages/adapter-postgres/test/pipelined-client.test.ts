@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { SESSION_SETTINGS } from '../src/apply-scope';
+import { GENERIC_PLAN, SESSION_SETTINGS } from '../src/apply-scope';
 import { ONLY_STATEMENT_NEXT, PipelinedClient } from '../src/pipelined-client';
 import { ScopedQuery } from '../src/scoped-query';
 import { lastStatementOf } from './support/backend-activity';
@@ -14,7 +14,7 @@ const beforeTheNextTurn = <T>(promise: Promise<T>) =>
   Promise.race([promise, new Promise<'next turn'>((resolve) => setImmediate(() => resolve('next turn')))]);
 
 /** The values of the session settings, for `role` ('none' is the session's own user). */
-const settingsAs = (role: string) => [role, '{}', '', '', '{}', 'GET', '/object/b/k', 'object.get'];
+const settingsAs = (role: string) => [role, '{}', '', '', '{}', 'GET', '/object/b/k', 'object.get', null];
 
 onPostgres('PipelinedClient', () => {
   let client: PipelinedClient;
@@ -69,6 +69,23 @@ onPostgres('PipelinedClient', () => {
     } finally {
       await other.end();
     }
+  });
+
+  it('runs a first statement that asks for generic plans with them, for its transaction only', async () => {
+    const modeOf = async (marker: string, only: boolean) => {
+      await client.query('begin');
+      await client.query(SESSION_SETTINGS, settingsAs('none'));
+      if (only) await client.query(ONLY_STATEMENT_NEXT);
+      const { rows } = await client.query(`${marker}select current_setting('plan_cache_mode') as mode, $1`, [
+        'x',
+      ]);
+      await client.query('commit');
+      return rows[0].mode;
+    };
+    expect(await modeOf(GENERIC_PLAN, true)).toBe('force_generic_plan');
+    expect(await modeOf(GENERIC_PLAN, false)).toBe('force_generic_plan');
+    expect(await modeOf('', true)).toBe('auto');
+    expect((await client.query('show plan_cache_mode')).rows).toEqual([{ plan_cache_mode: 'auto' }]);
   });
 
   describe('named statements', () => {

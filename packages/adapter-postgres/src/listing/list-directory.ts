@@ -1,5 +1,6 @@
 import type { ListEntry, ListedObject, ListObjectsQuery } from '@stowage/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { GENERIC_PLAN } from '../apply-scope';
 import type { ObjectRow } from '../rows';
 import type { StorageDatabase } from '../storage-database';
 import { folderScan } from './folder-scan';
@@ -52,7 +53,7 @@ export function directoryQuery(query: ListObjectsQuery): RawBuilder<DirectoryRow
       : sql`and starts_with(lower(substr(${name}, length(${prefix}) + 1)), lower(${search}))`;
   const fileOrder = sql`${SORT_COLUMN[column]} ${DIRECTION[order]}, ${NAME} ${DIRECTION[order]}`;
 
-  return sql<DirectoryRow>`
+  return sql<DirectoryRow>`${sql.raw(GENERIC_PLAN)}
     with recursive ${folderScan({
       bucketId: query.bucketId,
       prefix,
