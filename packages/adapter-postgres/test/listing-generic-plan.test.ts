@@ -1,6 +1,7 @@
-import { type ListObjectsQuery, systemScope } from '@stowage/core';
+import { type ListObjectsQuery, type ListObjectsV2Query, systemScope } from '@stowage/core';
 import { sql } from 'kysely';
 import { directoryQuery } from '../src/listing/list-directory';
+import { pageQuery } from '../src/listing/list-page';
 import { createTestMetadataStore, type TestMetadataStore } from '../src/testing';
 import { bucketNamed } from './support/fixtures';
 
@@ -38,17 +39,29 @@ onPostgres('the listing’s generic plan', () => {
     sortBy: { column: 'name', order: 'asc' },
     ...overrides,
   });
+  const page = (overrides: Partial<ListObjectsV2Query>): ListObjectsV2Query => ({
+    bucketId: 'fresh',
+    prefix: 'docs/',
+    limit: 100,
+    withDelimiter: true,
+    sortBy: { column: 'name', order: 'asc' },
+    ...overrides,
+  });
   const listings = {
-    'a folder': query({}),
-    'a folder, descending': query({ sortBy: { column: 'name', order: 'desc' } }),
-    'a folder with a search': query({ search: '1' }),
-    'a folder by date': query({ sortBy: { column: 'updated_at', order: 'desc' } }),
-    'the second page of a folder': query({ offset: 100 }),
+    'a folder': directoryQuery(query({})),
+    'a folder, descending': directoryQuery(query({ sortBy: { column: 'name', order: 'desc' } })),
+    'a folder with a search': directoryQuery(query({ search: '1' })),
+    'a folder by date': directoryQuery(query({ sortBy: { column: 'updated_at', order: 'desc' } })),
+    'the second page of a folder': directoryQuery(query({ offset: 100 })),
+    'a v2 page with the delimiter': pageQuery(page({})),
+    'a v2 page without the delimiter': pageQuery(page({ withDelimiter: false })),
+    'a v2 page after a key': pageQuery(page({ startAfter: 'docs/5' })),
+    'a v2 page by date': pageQuery(page({ sortBy: { column: 'created_at', order: 'asc' } })),
   };
 
   it('reads only the pages’ rows, though made while the table was empty', async () => {
     const statements = Object.entries(listings).map(([title, listing], i) => {
-      const compiled = directoryQuery(listing).compile(made.store.db);
+      const compiled = listing.compile(made.store.db);
       const name = `stowage_fresh_list_${i}`;
       return {
         title,
@@ -80,13 +93,17 @@ onPostgres('the listing’s generic plan', () => {
       await sql.raw('reset plan_cache_mode').execute(connection);
       return most;
     });
-    // At most the page and the rows before it; ordered by date, the folder's 10,000 files, to be sorted.
+    // At most the page and the rows before it (v2 reads one more); by date, the folder's 10,000 files.
     expect(read).toEqual({
       'a folder': 100,
       'a folder, descending': 100,
       'a folder with a search': 100,
       'a folder by date': 10000,
       'the second page of a folder': 200,
+      'a v2 page with the delimiter': 101,
+      'a v2 page without the delimiter': 101,
+      'a v2 page after a key': 101,
+      'a v2 page by date': 10000,
     });
   });
 });

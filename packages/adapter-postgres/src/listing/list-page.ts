@@ -1,5 +1,6 @@
 import type { ListObjectsV2Page, ListObjectsV2Query } from '@stowage/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { GENERIC_PLAN } from '../apply-scope';
 import { type ObjectRow, toStoredObject } from '../rows';
 import type { StorageDatabase } from '../storage-database';
 import { folderScan } from './folder-scan';
@@ -57,7 +58,7 @@ export function pageQuery(query: ListObjectsV2Query): RawBuilder<PageRow> {
     ? sql`null`
     : sql`to_char(${SORT_COLUMN[column]} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-  return sql<PageRow>`
+  return sql<PageRow>`${sql.raw(GENERIC_PLAN)}
     with recursive ${folders}
     files as (
       select ${fileColumns}, ${sortAt} as sort_at, row_number() over (order by ${fileOrder}) as n
