@@ -53,6 +53,17 @@ const quiet = <T>(promise: Promise<T>) => {
   return promise;
 };
 
+/** The prelude, with generic plans in its settings when `text` asks for them (`GENERIC_PLAN`). */
+function withPlanCacheMode(prelude: PreludeStatement[], text: string): PreludeStatement[] {
+  if (!text.startsWith(GENERIC_PLAN)) return prelude;
+  return prelude.map((statement) => {
+    if (statement.name !== SETTINGS_STATEMENT || !Array.isArray(statement.values)) return statement;
+    const values = [...statement.values];
+    values[PLAN_CACHE_MODE_VALUE] = 'force_generic_plan';
+    return { ...statement, values };
+  });
+}
+
 /**
  * A `pg` client in pipeline mode that saves a unit of work's round trips without letting a statement of
  * the work change anything, or answer anything, outside the caller's transaction, role and claims.
@@ -75,18 +86,10 @@ const quiet = <T>(promise: Promise<T>) => {
  * transaction-local, end with it. The statement's answer comes after that end, so the transaction's own
  * `commit` or `rollback` is answered at once; any other statement is refused, since it would run outside
  * the transaction, as the session's own user.
+ *
+ * A first statement whose text begins with `GENERIC_PLAN` takes its settings with `plan_cache_mode` set to
+ * `force_generic_plan`, for its transaction only.
  */
-/** The prelude, with generic plans in its settings when `text` asks for them (`GENERIC_PLAN`). */
-function withPlanCacheMode(prelude: PreludeStatement[], text: string): PreludeStatement[] {
-  if (!text.startsWith(GENERIC_PLAN)) return prelude;
-  return prelude.map((statement) => {
-    if (statement.name !== SETTINGS_STATEMENT || !Array.isArray(statement.values)) return statement;
-    const values = [...statement.values];
-    values[PLAN_CACHE_MODE_VALUE] = 'force_generic_plan';
-    return { ...statement, values };
-  });
-}
-
 export class PipelinedClient extends Client {
   /** `begin`, and the settings if they followed it, answered but not sent yet. */
   private prelude?: PreludeStatement[];
