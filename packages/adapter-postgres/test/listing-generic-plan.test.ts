@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { directoryQuery } from '../src/listing/list-directory';
 import { pageQuery } from '../src/listing/list-page';
 import { createTestMetadataStore, type TestMetadataStore } from '../src/testing';
-import { bucketNamed } from './support/fixtures';
+import { bucketNamed, directoryListing, pageListing } from './support/fixtures';
 
 const databaseUrl = process.env.DATABASE_URL;
 const onPostgres = databaseUrl ? describe : describe.skip;
@@ -31,22 +31,8 @@ onPostgres('the listing’s generic plan', () => {
   });
   afterAll(() => made?.cleanup());
 
-  const query = (overrides: Partial<ListObjectsQuery>): ListObjectsQuery => ({
-    bucketId: 'fresh',
-    prefix: 'docs/',
-    limit: 100,
-    offset: 0,
-    sortBy: { column: 'name', order: 'asc' },
-    ...overrides,
-  });
-  const page = (overrides: Partial<ListObjectsV2Query>): ListObjectsV2Query => ({
-    bucketId: 'fresh',
-    prefix: 'docs/',
-    limit: 100,
-    withDelimiter: true,
-    sortBy: { column: 'name', order: 'asc' },
-    ...overrides,
-  });
+  const query = (overrides: Partial<ListObjectsQuery>) => directoryListing('fresh', 'docs/', overrides);
+  const page = (overrides: Partial<ListObjectsV2Query>) => pageListing('fresh', 'docs/', overrides);
   const listings = {
     'a folder': directoryQuery(query({})),
     'a folder, descending': directoryQuery(query({ sortBy: { column: 'name', order: 'desc' } })),

@@ -3,7 +3,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { directoryQuery } from '../src/listing/list-directory';
 import { pageQuery } from '../src/listing/list-page';
 import { createTestMetadataStore, type TestMetadataStore } from '../src/testing';
-import { bucketNamed } from './support/fixtures';
+import { bucketNamed, directoryListing, pageListing } from './support/fixtures';
 
 interface PlanNode {
   'Node Type': string;
@@ -52,22 +52,8 @@ async function planOf(
   });
 }
 
-const v1 = (query: Partial<ListObjectsQuery>): ListObjectsQuery => ({
-  bucketId: 'plans',
-  prefix: 'u0042/',
-  limit: 100,
-  offset: 0,
-  sortBy: { column: 'name', order: 'asc' },
-  ...query,
-});
-const v2 = (query: Partial<ListObjectsV2Query>): ListObjectsV2Query => ({
-  bucketId: 'plans',
-  prefix: 'u0042/',
-  limit: 100,
-  withDelimiter: true,
-  sortBy: { column: 'name', order: 'asc' },
-  ...query,
-});
+const v1 = (query: Partial<ListObjectsQuery>) => directoryListing('plans', 'u0042/', query);
+const v2 = (query: Partial<ListObjectsV2Query>) => pageListing('plans', 'u0042/', query);
 
 const neverScansTheTable = (plan: PlanNode[]) =>
   expect(

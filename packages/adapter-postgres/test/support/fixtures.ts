@@ -1,4 +1,4 @@
-import type { NewBucket, NewObject, StorageError } from '@stowage/core';
+import type { ListObjectsQuery, ListObjectsV2Query, NewBucket, NewObject, StorageError } from '@stowage/core';
 
 /** A private bucket with no limits (or public, when asked). */
 export const bucketNamed = (id: string, options: { public?: boolean } = {}): NewBucket => ({
@@ -36,3 +36,31 @@ export const failureOf = (promise: Promise<unknown>): Promise<string> =>
     () => 'resolved',
     (error: StorageError) => `${error.code}: ${error.message}`,
   );
+
+/** A v1 listing of 100 entries under `prefix`, by name ascending, unless `overrides` say otherwise. */
+export const directoryListing = (
+  bucketId: string,
+  prefix: string,
+  overrides: Partial<ListObjectsQuery> = {},
+): ListObjectsQuery => ({
+  bucketId,
+  prefix,
+  limit: 100,
+  offset: 0,
+  sortBy: { column: 'name', order: 'asc' },
+  ...overrides,
+});
+
+/** A v2 page of 100 keys under `prefix` with the delimiter, by name ascending, unless `overrides` say otherwise. */
+export const pageListing = (
+  bucketId: string,
+  prefix: string,
+  overrides: Partial<ListObjectsV2Query> = {},
+): ListObjectsV2Query => ({
+  bucketId,
+  prefix,
+  limit: 100,
+  withDelimiter: true,
+  sortBy: { column: 'name', order: 'asc' },
+  ...overrides,
+});
