@@ -1,5 +1,6 @@
 import { type Scope, systemScope } from '../domain/caller';
 import { deleteObjects } from './delete-objects';
+import { ONE_STATEMENT } from './one-statement';
 import type { StorageContext } from './storage-context';
 import { findUploadTarget } from './upload-object';
 
@@ -27,9 +28,10 @@ export async function deleteEachObject(
   const gone = new Set((await deleteObjects(context, scope, bucketId, names)).map((object) => object.name));
   const kept = names.filter((name) => !gone.has(name));
   if (kept.length === 0) return { deleted: [...names], refused: [] };
-  const remaining = await context.metadata.transaction(systemScope(scope.operation, scope.request), (tx) =>
-    Promise.all(kept.map((name) => tx.findObject(bucketId, name))),
+  const refused = await context.metadata.transaction(
+    systemScope(scope.operation, scope.request),
+    (tx) => tx.findObjectNames(bucketId, kept),
+    ONE_STATEMENT,
   );
-  const refused = new Set(kept.filter((_name, index) => remaining[index] !== undefined));
   return { deleted: names.filter((name) => !refused.has(name)), refused: [...refused] };
 }
